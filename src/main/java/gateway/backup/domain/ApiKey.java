@@ -1,0 +1,33 @@
+package gateway.backup.domain;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import jakarta.persistence.Entity;
+import jakarta.persistence.Table;
+import org.hibernate.annotations.JdbcTypeCode;
+import org.hibernate.type.SqlTypes;
+
+@Entity
+@Table(name = "api_keys")
+public class ApiKey extends SoftDeletableEntity {
+
+    public Long userId;
+    public long projectId = 1;
+
+    /** The client's secret: never logged, never part of an error message. */
+    public String key;
+
+    public String name = "";
+    public String type = "user";
+    public String status = "enabled";
+
+    @JdbcTypeCode(SqlTypes.JSON)
+    public JsonNode scopes;
+
+    @JdbcTypeCode(SqlTypes.JSON)
+    public JsonNode profiles;
+
+    @Override
+    public String toString() {
+        return "ApiKey[id=" + id + ", name=" + name + "]"; // the key value stays out of logs
+    }
+}

@@ -1,0 +1,20 @@
+package gateway.backup.domain;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import jakarta.persistence.Entity;
+import jakarta.persistence.Table;
+import org.hibernate.annotations.JdbcTypeCode;
+import org.hibernate.type.SqlTypes;
+
+@Entity
+@Table(name = "channel_model_prices")
+public class ChannelModelPrice extends SoftDeletableEntity {
+
+    public long channelId;
+    public String modelId;
+
+    @JdbcTypeCode(SqlTypes.JSON)
+    public JsonNode price;
+
+    public String referenceId;
+}

@@ -1,0 +1,28 @@
+package gateway.backup.domain;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import jakarta.persistence.Entity;
+import jakarta.persistence.Table;
+import java.time.OffsetDateTime;
+import org.hibernate.annotations.JdbcTypeCode;
+import org.hibernate.type.SqlTypes;
+
+@Entity
+@Table(name = "channel_model_price_versions")
+public class ChannelModelPriceVersion extends GatewayEntity {
+
+    public static final String ACTIVE = "active";
+    public static final String ARCHIVED = "archived";
+
+    public long channelId;
+    public String modelId;
+    public long channelModelPriceId;
+
+    @JdbcTypeCode(SqlTypes.JSON)
+    public JsonNode price;
+
+    public String status = ACTIVE;
+    public OffsetDateTime effectiveStartAt;
+    public OffsetDateTime effectiveEndAt;
+    public String referenceId;
+}

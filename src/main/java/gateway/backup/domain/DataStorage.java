@@ -1,0 +1,28 @@
+package gateway.backup.domain;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import jakarta.persistence.Entity;
+import jakarta.persistence.Table;
+import org.hibernate.annotations.JdbcTypeCode;
+import org.hibernate.type.SqlTypes;
+
+@Entity
+@Table(name = "data_storages")
+public class DataStorage extends SoftDeletableEntity {
+
+    public String name;
+    public String description = "";
+    public boolean primary;
+    public String type;
+
+    /** {"directory": ...} for fs, {"s3": {...}} for s3; holds storage keys, never logged. */
+    @JdbcTypeCode(SqlTypes.JSON)
+    public JsonNode settings;
+
+    public String status = "active";
+
+    @Override
+    public String toString() {
+        return "DataStorage[id=" + id + ", name=" + name + ", type=" + type + "]";
+    }
+}

@@ -1,0 +1,7 @@
+package gateway.backup.domain;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+@ApplicationScoped
+public class DataStorageRepository implements LiveRowRepository<DataStorage> {
+}

@@ -1,0 +1,28 @@
+package gateway.backup.domain;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import jakarta.persistence.Entity;
+import jakarta.persistence.Table;
+import org.hibernate.annotations.JdbcTypeCode;
+import org.hibernate.type.SqlTypes;
+
+@Entity
+@Table(name = "models")
+public class Model extends SoftDeletableEntity {
+
+    public String developer;
+    public String modelId;
+    public String type = "chat";
+    public String name = "";
+    public String icon = "";
+    public String group = "";
+
+    @JdbcTypeCode(SqlTypes.JSON)
+    public JsonNode modelCard;
+
+    @JdbcTypeCode(SqlTypes.JSON)
+    public JsonNode settings;
+
+    public String status = "enabled";
+    public String remark;
+}

@@ -1,0 +1,12 @@
+package gateway.backup.domain;
+
+import io.smallrye.mutiny.Uni;
+import jakarta.enterprise.context.ApplicationScoped;
+
+@ApplicationScoped
+public class SystemSettingRepository implements LiveRowRepository<SystemSetting> {
+
+    public Uni<SystemSetting> findLiveByKey(String key) {
+        return find("key = ?1 and deletedAt = ?2", key, SoftDeletableEntity.LIVE).firstResult();
+    }
+}

@@ -1,0 +1,48 @@
+package gateway.backup.domain;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import jakarta.persistence.Entity;
+import jakarta.persistence.Table;
+import java.time.OffsetDateTime;
+import org.hibernate.annotations.JdbcTypeCode;
+import org.hibernate.type.SqlTypes;
+
+/** A row of the gateway's {@code requests} table: one call through the gateway. */
+@Entity
+@Table(name = "requests")
+public class UsageRequest extends GatewayEntity {
+
+    public Long apiKeyId;
+    public long projectId = 1;
+    public Long traceId;
+    public Long dataStorageId;
+    public String source = "api";
+    public String modelId = "";
+    public String reasoningEffort;
+    public String format = "openai/chat_completions";
+
+    @JdbcTypeCode(SqlTypes.JSON)
+    public JsonNode requestHeaders;
+
+    @JdbcTypeCode(SqlTypes.JSON)
+    public JsonNode requestBody;
+
+    @JdbcTypeCode(SqlTypes.JSON)
+    public JsonNode responseBody;
+
+    @JdbcTypeCode(SqlTypes.JSON)
+    public JsonNode responseChunks;
+
+    public Long channelId;
+    public String externalId;
+    public String status;
+    public boolean stream;
+    public String clientIp = "";
+    public Long metricsLatencyMs;
+    public Long metricsFirstTokenLatencyMs;
+    public Long metricsReasoningDurationMs;
+    public boolean contentSaved;
+    public Long contentStorageId;
+    public String contentStorageKey;
+    public OffsetDateTime contentSavedAt;
+}
