@@ -18,7 +18,7 @@ public class JwtSecretCheck {
 
     static final int MIN_SECRET_BYTES = 32;
 
-    @ConfigProperty(name = "smallrye.jwt.verify.secretkey")
+    @ConfigProperty(name = "gateway-backup.jwt.secret")
     Optional<String> secret;
 
     @ConfigProperty(name = "mp.jwt.verify.publickey")

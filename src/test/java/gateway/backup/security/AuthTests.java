@@ -53,7 +53,7 @@ class AuthTests {
     void shouldForbidNonOwner() {
         graphql(TestTokens.member()).post("/graphql").then()
                 .statusCode(200)
-                .body("data", nullValue())
+                .body("data.whoami", nullValue())
                 .body("errors[0].message", containsString("Forbidden"));
     }
 

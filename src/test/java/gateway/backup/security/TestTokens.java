@@ -15,7 +15,7 @@ public final class TestTokens {
     }
 
     public static String secret() {
-        return ConfigProvider.getConfig().getValue("smallrye.jwt.verify.secretkey", String.class);
+        return ConfigProvider.getConfig().getValue("gateway-backup.jwt.secret", String.class);
     }
 
     public static String owner() {
