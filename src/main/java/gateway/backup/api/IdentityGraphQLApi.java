@@ -1,23 +1,20 @@
 package gateway.backup.api;
 
-import gateway.backup.security.Roles;
-import jakarta.annotation.security.RolesAllowed;
+import gateway.backup.security.Owner;
 import jakarta.inject.Inject;
 import org.eclipse.microprofile.graphql.Description;
 import org.eclipse.microprofile.graphql.GraphQLApi;
 import org.eclipse.microprofile.graphql.Query;
-import org.eclipse.microprofile.jwt.JsonWebToken;
 
 @GraphQLApi
 public class IdentityGraphQLApi {
 
     @Inject
-    JsonWebToken token;
+    Owner owner;
 
     @Query("whoami")
     @Description("The acting owner's user id (the token's sub claim).")
-    @RolesAllowed(Roles.OWNER)
     public String whoami() {
-        return token.getSubject();
+        return owner.require();
     }
 }
