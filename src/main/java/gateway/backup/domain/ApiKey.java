@@ -3,8 +3,7 @@ package gateway.backup.domain;
 import com.fasterxml.jackson.databind.JsonNode;
 import jakarta.persistence.Entity;
 import jakarta.persistence.Table;
-import org.hibernate.annotations.JdbcTypeCode;
-import org.hibernate.type.SqlTypes;
+import org.hibernate.annotations.JdbcType;
 
 @Entity
 @Table(name = "api_keys")
@@ -20,10 +19,10 @@ public class ApiKey extends SoftDeletableEntity {
     public String type = "user";
     public String status = "enabled";
 
-    @JdbcTypeCode(SqlTypes.JSON)
+    @JdbcType(JsonbJdbcType.class)
     public JsonNode scopes;
 
-    @JdbcTypeCode(SqlTypes.JSON)
+    @JdbcType(JsonbJdbcType.class)
     public JsonNode profiles;
 
     @Override

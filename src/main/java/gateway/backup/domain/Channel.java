@@ -1,10 +1,10 @@
 package gateway.backup.domain;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import jakarta.persistence.Entity;
 import jakarta.persistence.Table;
-import org.hibernate.annotations.JdbcTypeCode;
-import org.hibernate.type.SqlTypes;
+import org.hibernate.annotations.JdbcType;
 
 @Entity
 @Table(name = "channels")
@@ -16,37 +16,37 @@ public class Channel extends SoftDeletableEntity {
     public String status = "disabled";
 
     /** Upstream secrets: never logged, never part of an error message. */
-    @JdbcTypeCode(SqlTypes.JSON)
+    @JdbcType(JsonbJdbcType.class)
     public JsonNode credentials;
 
-    @JdbcTypeCode(SqlTypes.JSON)
+    @JdbcType(JsonbJdbcType.class)
     public JsonNode disabledApiKeys;
 
-    @JdbcTypeCode(SqlTypes.JSON)
-    public JsonNode supportedModels;
+    @JdbcType(JsonbJdbcType.class)
+    public JsonNode supportedModels = JsonNodeFactory.instance.arrayNode();
 
-    @JdbcTypeCode(SqlTypes.JSON)
+    @JdbcType(JsonbJdbcType.class)
     public JsonNode manualModels;
 
     public boolean autoSyncSupportedModels;
     public String autoSyncModelPattern;
 
-    @JdbcTypeCode(SqlTypes.JSON)
+    @JdbcType(JsonbJdbcType.class)
     public JsonNode tags;
 
     public String defaultTestModel;
 
-    @JdbcTypeCode(SqlTypes.JSON)
+    @JdbcType(JsonbJdbcType.class)
     public JsonNode policies;
 
-    @JdbcTypeCode(SqlTypes.JSON)
+    @JdbcType(JsonbJdbcType.class)
     public JsonNode settings;
 
     public long orderingWeight;
     public String errorMessage;
     public String remark;
 
-    @JdbcTypeCode(SqlTypes.JSON)
+    @JdbcType(JsonbJdbcType.class)
     public JsonNode endpoints;
 
     @Override

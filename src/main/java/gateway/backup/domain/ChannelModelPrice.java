@@ -3,8 +3,7 @@ package gateway.backup.domain;
 import com.fasterxml.jackson.databind.JsonNode;
 import jakarta.persistence.Entity;
 import jakarta.persistence.Table;
-import org.hibernate.annotations.JdbcTypeCode;
-import org.hibernate.type.SqlTypes;
+import org.hibernate.annotations.JdbcType;
 
 @Entity
 @Table(name = "channel_model_prices")
@@ -13,7 +12,7 @@ public class ChannelModelPrice extends SoftDeletableEntity {
     public long channelId;
     public String modelId;
 
-    @JdbcTypeCode(SqlTypes.JSON)
+    @JdbcType(JsonbJdbcType.class)
     public JsonNode price;
 
     public String referenceId;

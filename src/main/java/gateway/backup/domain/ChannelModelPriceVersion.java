@@ -4,8 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import jakarta.persistence.Entity;
 import jakarta.persistence.Table;
 import java.time.OffsetDateTime;
-import org.hibernate.annotations.JdbcTypeCode;
-import org.hibernate.type.SqlTypes;
+import org.hibernate.annotations.JdbcType;
 
 @Entity
 @Table(name = "channel_model_price_versions")
@@ -18,7 +17,7 @@ public class ChannelModelPriceVersion extends GatewayEntity {
     public String modelId;
     public long channelModelPriceId;
 
-    @JdbcTypeCode(SqlTypes.JSON)
+    @JdbcType(JsonbJdbcType.class)
     public JsonNode price;
 
     public String status = ACTIVE;

@@ -3,8 +3,7 @@ package gateway.backup.domain;
 import com.fasterxml.jackson.databind.JsonNode;
 import jakarta.persistence.Entity;
 import jakarta.persistence.Table;
-import org.hibernate.annotations.JdbcTypeCode;
-import org.hibernate.type.SqlTypes;
+import org.hibernate.annotations.JdbcType;
 
 @Entity
 @Table(name = "data_storages")
@@ -16,7 +15,7 @@ public class DataStorage extends SoftDeletableEntity {
     public String type;
 
     /** {"directory": ...} for fs, {"s3": {...}} for s3; holds storage keys, never logged. */
-    @JdbcTypeCode(SqlTypes.JSON)
+    @JdbcType(JsonbJdbcType.class)
     public JsonNode settings;
 
     public String status = "active";

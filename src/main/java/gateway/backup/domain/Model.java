@@ -3,8 +3,7 @@ package gateway.backup.domain;
 import com.fasterxml.jackson.databind.JsonNode;
 import jakarta.persistence.Entity;
 import jakarta.persistence.Table;
-import org.hibernate.annotations.JdbcTypeCode;
-import org.hibernate.type.SqlTypes;
+import org.hibernate.annotations.JdbcType;
 
 @Entity
 @Table(name = "models")
@@ -17,10 +16,10 @@ public class Model extends SoftDeletableEntity {
     public String icon = "";
     public String group = "";
 
-    @JdbcTypeCode(SqlTypes.JSON)
+    @JdbcType(JsonbJdbcType.class)
     public JsonNode modelCard;
 
-    @JdbcTypeCode(SqlTypes.JSON)
+    @JdbcType(JsonbJdbcType.class)
     public JsonNode settings;
 
     public String status = "enabled";

@@ -3,8 +3,7 @@ package gateway.backup.domain;
 import com.fasterxml.jackson.databind.JsonNode;
 import jakarta.persistence.Entity;
 import jakarta.persistence.Table;
-import org.hibernate.annotations.JdbcTypeCode;
-import org.hibernate.type.SqlTypes;
+import org.hibernate.annotations.JdbcType;
 
 @Entity
 @Table(name = "projects")
@@ -16,6 +15,6 @@ public class Project extends SoftDeletableEntity {
     public String description = "";
     public String status = "active";
 
-    @JdbcTypeCode(SqlTypes.JSON)
+    @JdbcType(JsonbJdbcType.class)
     public JsonNode profiles;
 }

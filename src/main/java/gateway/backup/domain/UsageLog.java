@@ -4,8 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import jakarta.persistence.Column;
 import jakarta.persistence.Entity;
 import jakarta.persistence.Table;
-import org.hibernate.annotations.JdbcTypeCode;
-import org.hibernate.type.SqlTypes;
+import org.hibernate.annotations.JdbcType;
 
 /** A row of the gateway's {@code usage_logs} table: tokens and cost of one request. */
 @Entity
@@ -37,7 +36,7 @@ public class UsageLog extends GatewayEntity {
     public String format = "openai/chat_completions";
     public Double totalCost;
 
-    @JdbcTypeCode(SqlTypes.JSON)
+    @JdbcType(JsonbJdbcType.class)
     public JsonNode costItems;
 
     public String costPriceReferenceId;
