@@ -7,6 +7,6 @@ import jakarta.enterprise.context.ApplicationScoped;
 public class ApiKeyRepository implements LiveRowRepository<ApiKey> {
 
     public Uni<ApiKey> findLiveByKey(String key) {
-        return find("key = ?1 and deletedAt = ?2", key, SoftDeletableEntity.LIVE).firstResult();
+        return find("key = ?1 and deletedAt = ?2", key, SoftDeletableEntity.LIVE).singleResultOrNull();
     }
 }

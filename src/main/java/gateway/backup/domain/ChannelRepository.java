@@ -7,6 +7,6 @@ import jakarta.enterprise.context.ApplicationScoped;
 public class ChannelRepository implements LiveRowRepository<Channel> {
 
     public Uni<Channel> findLiveByName(String name) {
-        return find("name = ?1 and deletedAt = ?2", name, SoftDeletableEntity.LIVE).firstResult();
+        return find("name = ?1 and deletedAt = ?2", name, SoftDeletableEntity.LIVE).singleResultOrNull();
     }
 }

@@ -13,7 +13,7 @@ public interface LiveRowRepository<E extends SoftDeletableEntity> extends Panach
     }
 
     default Uni<E> findLiveById(long id) {
-        return find("id = ?1 and deletedAt = ?2", id, SoftDeletableEntity.LIVE).firstResult();
+        return find("id = ?1 and deletedAt = ?2", id, SoftDeletableEntity.LIVE).singleResultOrNull();
     }
 
     default Uni<Long> countLive() {

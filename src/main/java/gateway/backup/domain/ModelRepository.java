@@ -8,6 +8,6 @@ public class ModelRepository implements LiveRowRepository<Model> {
 
     public Uni<Model> findLiveByDeveloperAndModelId(String developer, String modelId) {
         return find("developer = ?1 and modelId = ?2 and deletedAt = ?3", developer, modelId, SoftDeletableEntity.LIVE)
-                .firstResult();
+                .singleResultOrNull();
     }
 }

@@ -7,6 +7,6 @@ import jakarta.enterprise.context.ApplicationScoped;
 public class ProjectRepository implements LiveRowRepository<Project> {
 
     public Uni<Project> findLiveByName(String name) {
-        return find("name = ?1 and deletedAt = ?2", name, SoftDeletableEntity.LIVE).firstResult();
+        return find("name = ?1 and deletedAt = ?2", name, SoftDeletableEntity.LIVE).singleResultOrNull();
     }
 }
