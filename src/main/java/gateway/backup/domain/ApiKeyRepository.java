@@ -1,12 +1,22 @@
 package gateway.backup.domain;
 
+import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
+import java.util.List;
 import jakarta.enterprise.context.ApplicationScoped;
 
 @ApplicationScoped
 public class ApiKeyRepository implements LiveRowRepository<ApiKey> {
 
     public Uni<ApiKey> findLiveByKey(String key) {
-        return find("key = ?1 and deletedAt = ?2", key, SoftDeletableEntity.LIVE).singleResultOrNull();
+        return findUnique("key = ?1 and deletedAt = ?2", key, SoftDeletableEntity.LIVE);
+    }
+
+    /** Live API keys as backup JSON with their project's name, in keyset batches. */
+    public Multi<List<String>> streamBackupJson(int batchSize) {
+        return JsonRowBatches.stream(getSession(), JsonRowBatches.liveRowsSql(
+                "t.id, t.created_at, t.updated_at, t.user_id, t.project_id, t.key, t.name, t.type, t.status, "
+                        + "t.scopes, t.profiles, p.name as project_name",
+                "api_keys t left join projects p on p.id = t.project_id", ""), batchSize);
     }
 }

@@ -1,6 +1,8 @@
 package gateway.backup.domain;
 
+import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
+import java.util.List;
 import jakarta.enterprise.context.ApplicationScoped;
 
 @ApplicationScoped
@@ -14,6 +16,14 @@ public class ChannelModelPriceRepository implements LiveRowRepository<ChannelMod
 
     /** Any row, live or deleted: reference ids are unique across the whole table. */
     public Uni<ChannelModelPrice> findByReferenceId(String referenceId) {
-        return find("referenceId", referenceId).singleResultOrNull();
+        return findUnique("referenceId", referenceId);
+    }
+
+    /** Live prices of live channels as backup JSON: {channel_name, model_id, price, reference_id}. */
+    public Multi<List<String>> streamBackupJson(int batchSize) {
+        return JsonRowBatches.stream(getSession(), JsonRowBatches.liveRowsSql(
+                "t.id, c.name as channel_name, t.model_id, t.price, t.reference_id",
+                "channel_model_prices t join channels c on c.id = t.channel_id", "and c.deleted_at = 0"),
+                batchSize);
     }
 }

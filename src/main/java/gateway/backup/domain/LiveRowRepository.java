@@ -12,8 +12,13 @@ public interface LiveRowRepository<E extends SoftDeletableEntity> extends Panach
         return list("deletedAt = ?1 order by id", SoftDeletableEntity.LIVE);
     }
 
+    /** The one row a natural key matches, or null (the unique indexes allow at most one). */
+    default Uni<E> findUnique(String query, Object... params) {
+        return list(query, params).map(rows -> rows.isEmpty() ? null : rows.get(0));
+    }
+
     default Uni<E> findLiveById(long id) {
-        return find("id = ?1 and deletedAt = ?2", id, SoftDeletableEntity.LIVE).singleResultOrNull();
+        return findUnique("id = ?1 and deletedAt = ?2", id, SoftDeletableEntity.LIVE);
     }
 
     default Uni<Long> countLive() {

@@ -1,13 +1,22 @@
 package gateway.backup.domain;
 
+import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
+import java.util.List;
 import jakarta.enterprise.context.ApplicationScoped;
 
 @ApplicationScoped
 public class ModelRepository implements LiveRowRepository<Model> {
 
     public Uni<Model> findLiveByDeveloperAndModelId(String developer, String modelId) {
-        return find("developer = ?1 and modelId = ?2 and deletedAt = ?3", developer, modelId, SoftDeletableEntity.LIVE)
-                .singleResultOrNull();
+        return findUnique("developer = ?1 and modelId = ?2 and deletedAt = ?3", developer, modelId, SoftDeletableEntity.LIVE);
+    }
+
+    /** Live models as backup JSON, in keyset batches. */
+    public Multi<List<String>> streamBackupJson(int batchSize) {
+        return JsonRowBatches.stream(getSession(), JsonRowBatches.liveRowsSql(
+                "t.id, t.created_at, t.updated_at, t.developer, t.model_id, t.type, t.name, t.icon, t.\"group\", "
+                        + "t.model_card, t.settings, t.status, t.remark",
+                "models t", ""), batchSize);
     }
 }

@@ -7,6 +7,6 @@ import jakarta.enterprise.context.ApplicationScoped;
 public class SystemSettingRepository implements LiveRowRepository<SystemSetting> {
 
     public Uni<SystemSetting> findLiveByKey(String key) {
-        return find("key = ?1 and deletedAt = ?2", key, SoftDeletableEntity.LIVE).singleResultOrNull();
+        return findUnique("key = ?1 and deletedAt = ?2", key, SoftDeletableEntity.LIVE);
     }
 }
