@@ -1,0 +1,28 @@
+package gateway.backup.api;
+
+import gateway.backup.backup.BackupOptions;
+import org.eclipse.microprofile.graphql.DefaultValue;
+import org.eclipse.microprofile.graphql.Input;
+
+/** GraphQL input of {@code backup}, with the gateway's names and defaults. */
+@Input("BackupOptionsInput")
+public class BackupOptionsInput {
+
+    @DefaultValue("true")
+    public boolean includeProjects = true;
+    public boolean includeChannels;
+    @DefaultValue("true")
+    public boolean includeModelPrices = true;
+    public boolean includeModels;
+    public boolean includeAPIKeys;
+    @DefaultValue("true")
+    public boolean includeUsageStats = true;
+    /** Request and response payloads: most of the data, not needed for usage statistics. */
+    @DefaultValue("false")
+    public boolean includeRequestLogs;
+
+    BackupOptions toOptions() {
+        return new BackupOptions(includeProjects, includeChannels, includeModels, includeModelPrices, includeAPIKeys,
+                includeUsageStats, includeRequestLogs);
+    }
+}

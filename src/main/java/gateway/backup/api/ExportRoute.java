@@ -1,0 +1,122 @@
+package gateway.backup.api;
+
+import gateway.backup.backup.BackupOptions;
+import gateway.backup.backup.BackupService;
+import gateway.backup.backup.BackupSink;
+import io.quarkus.logging.Log;
+import io.smallrye.mutiny.Uni;
+import io.smallrye.mutiny.subscription.UniEmitter;
+import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.http.HttpServerResponse;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import io.vertx.mutiny.core.buffer.Buffer;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import java.time.LocalDateTime;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+
+/**
+ * {@code GET /api/backups/export}: streams a backup file of any size. Each chunk waits for
+ * the response's write queue to drain, so a slow client slows the database reads, and a
+ * client that goes away stops them. Owner only ({@code /api/*} policy).
+ */
+@ApplicationScoped
+public class ExportRoute {
+
+    static final DateTimeFormatter FILE_TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd_HH-mm-ss");
+
+    private final BackupService backups;
+
+    ExportRoute(BackupService backups) {
+        this.backups = backups;
+    }
+
+    void register(@Observes Router router) {
+        router.get("/api/backups/export").handler(this::export);
+    }
+
+    void export(RoutingContext ctx) {
+        BackupOptions options;
+        try {
+            QueryParameters params = new QueryParameters(ctx.queryParams());
+            options = new BackupOptions(params.flag("includeProjects", true), params.flag("includeChannels", null),
+                    params.flag("includeModels", null), params.flag("includeModelPrices", true),
+                    params.flag("includeAPIKeys", null), params.flag("includeUsageStats", true),
+                    params.flag("includeRequestLogs", false));
+        } catch (IllegalArgumentException e) {
+            ctx.response().setStatusCode(400).putHeader(HttpHeaders.CONTENT_TYPE, "application/json")
+                    .end(new JsonObject().put("error", e.getMessage()).encode());
+            return;
+        }
+        String compression = ctx.queryParams().get("compression");
+        String acceptEncoding = ctx.request().getHeader(HttpHeaders.ACCEPT_ENCODING);
+        boolean gzip = "gzip".equalsIgnoreCase(compression)
+                || (compression == null && acceptEncoding != null && acceptEncoding.toLowerCase().contains("gzip"));
+        String fileName = "axonhub-backup-" + LocalDateTime.now(ZoneOffset.UTC).format(FILE_TIME)
+                + (gzip ? ".json.gz" : ".json");
+
+        HttpServerResponse response = ctx.response()
+                .setChunked(true)
+                .putHeader(HttpHeaders.CONTENT_TYPE, gzip ? "application/gzip" : "application/json")
+                .putHeader("Content-Disposition", "attachment; filename=\"" + fileName + "\"");
+        ResponseSink sink = new ResponseSink(response);
+        backups.backup(options, sink, gzip).subscribe().with(
+                summary -> response.end(),
+                failure -> {
+                    if (sink.clientGone) {
+                        Log.infof("export: client went away, stopped reading");
+                    } else if (!response.headWritten()) {
+                        response.setStatusCode(500).setChunked(false)
+                                .end(new JsonObject().put("error", "Backup failed; see the service log").encode());
+                    } else {
+                        // Headers are out: cut the connection so the client sees a broken file, not a short one.
+                        response.reset();
+                    }
+                });
+    }
+
+    /** Writes chunks to the response, waiting for its write queue to drain. */
+    static final class ResponseSink implements BackupSink {
+        private final HttpServerResponse response;
+        // Touched only on the response's event loop.
+        private UniEmitter<? super Void> waitingForDrain;
+        boolean clientGone;
+
+        ResponseSink(HttpServerResponse response) {
+            this.response = response;
+            response.closeHandler(closed -> {
+                clientGone = true;
+                if (waitingForDrain != null) {
+                    waitingForDrain.fail(new IllegalStateException("client closed the connection"));
+                    waitingForDrain = null;
+                }
+            });
+        }
+
+        @Override
+        public Uni<Void> write(Buffer chunk) {
+            if (clientGone || response.closed()) {
+                clientGone = true;
+                return Uni.createFrom().failure(new IllegalStateException("client closed the connection"));
+            }
+            if (chunk.length() == 0) {
+                return Uni.createFrom().voidItem();
+            }
+            return Uni.createFrom().emitter(emitter -> {
+                response.write(chunk.getDelegate());
+                if (response.writeQueueFull()) {
+                    waitingForDrain = emitter;
+                    response.drainHandler(drained -> {
+                        waitingForDrain = null;
+                        emitter.complete(null);
+                    });
+                } else {
+                    emitter.complete(null);
+                }
+            });
+        }
+    }
+}

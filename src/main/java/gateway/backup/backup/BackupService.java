@@ -1,0 +1,148 @@
+package gateway.backup.backup;
+
+import gateway.backup.domain.ApiKeyRepository;
+import gateway.backup.domain.ChannelModelPriceRepository;
+import gateway.backup.domain.ChannelRepository;
+import gateway.backup.domain.ModelRepository;
+import gateway.backup.domain.ProjectRepository;
+import gateway.backup.domain.UsageLogRepository;
+import gateway.backup.domain.UsageRequestRepository;
+import gateway.backup.format.BackupFormat;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import io.quarkus.hibernate.reactive.panache.Panache;
+import io.quarkus.logging.Log;
+import io.smallrye.mutiny.Multi;
+import io.smallrye.mutiny.Uni;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Supplier;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+
+/** Writes a backup file of a consistent snapshot to a sink, batch by batch. */
+@ApplicationScoped
+public class BackupService {
+
+    private final ProjectRepository projects;
+    private final ChannelRepository channels;
+    private final ModelRepository models;
+    private final ChannelModelPriceRepository prices;
+    private final ApiKeyRepository apiKeys;
+    private final UsageRequestRepository requests;
+    private final UsageLogRepository usageLogs;
+    private final MeterRegistry metrics;
+    private final int batchSize;
+    private final Clock clock;
+
+    BackupService(ProjectRepository projects, ChannelRepository channels, ModelRepository models,
+            ChannelModelPriceRepository prices, ApiKeyRepository apiKeys, UsageRequestRepository requests,
+            UsageLogRepository usageLogs, MeterRegistry metrics,
+            @ConfigProperty(name = "gateway-backup.backup.batch-size", defaultValue = "500") int batchSize) {
+        this.projects = projects;
+        this.channels = channels;
+        this.models = models;
+        this.prices = prices;
+        this.apiKeys = apiKeys;
+        this.requests = requests;
+        this.usageLogs = usageLogs;
+        this.metrics = metrics;
+        this.batchSize = batchSize;
+        this.clock = Clock.systemUTC();
+    }
+
+    /** Rows written per section, and the file's size (compressed size when gzip). */
+    public record BackupSummary(Map<String, Long> rows, long bytes) {
+    }
+
+    /**
+     * Writes the file to the sink. If the sink fails (client gone, size limit), reading stops
+     * and the transaction ends; the sink has then received part of a file.
+     */
+    public Uni<BackupSummary> backup(BackupOptions options, BackupSink sink, boolean gzip) {
+        BackupWriter writer = new BackupWriter(gzip);
+        Map<String, Long> rows = new LinkedHashMap<>();
+        Timer.Sample timer = Timer.start(metrics);
+        long started = System.nanoTime();
+        Uni<Void> file = Panache.withTransaction(() -> Panache.getSession()
+                // First statement of the transaction: the whole file reads one snapshot.
+                .flatMap(s -> s.createNativeQuery("set transaction isolation level repeatable read, read only")
+                        .executeUpdate()
+                        .chain(() -> s.createNativeQuery("set local time zone 'UTC'").executeUpdate()))
+                .chain(() -> write(sink, writer, () -> writer.begin(Instant.now(clock).truncatedTo(ChronoUnit.MILLIS).toString())))
+                .chain(() -> section(sink, writer, rows, BackupFormat.PROJECTS, options.includeProjects(),
+                        () -> projects.streamBackupJson(batchSize), false))
+                .chain(() -> section(sink, writer, rows, BackupFormat.CHANNELS, options.includeChannels(),
+                        () -> channels.streamBackupJson(batchSize), true))
+                .chain(() -> section(sink, writer, rows, BackupFormat.MODELS, options.includeModels(),
+                        () -> models.streamBackupJson(batchSize), true))
+                .chain(() -> section(sink, writer, rows, BackupFormat.CHANNEL_MODEL_PRICES, options.includeModelPrices(),
+                        () -> prices.streamBackupJson(batchSize), false))
+                .chain(() -> section(sink, writer, rows, BackupFormat.API_KEYS, options.includeAPIKeys(),
+                        () -> apiKeys.streamBackupJson(batchSize), false))
+                .chain(() -> section(sink, writer, rows, BackupFormat.USAGE_REQUESTS, options.includeUsageStats(),
+                        () -> requests.streamBackupJson(options.includeAPIKeys(), options.includeRequestLogs(), batchSize),
+                        false))
+                .chain(() -> section(sink, writer, rows, BackupFormat.USAGE_LOGS, options.includeUsageStats(),
+                        () -> usageLogs.streamBackupJson(options.includeAPIKeys(), batchSize), false))
+                .chain(() -> write(sink, writer, writer::end)));
+        return file
+                .map(done -> new BackupSummary(rows, writer.bytes()))
+                .invoke(summary -> {
+                    timer.stop(metrics.timer("gateway.backup.backup.duration", "outcome", "success"));
+                    metrics.counter("gateway.backup.backups", "outcome", "success").increment();
+                    metrics.counter("gateway.backup.backup.bytes").increment(summary.bytes());
+                    Log.infof("backup: done, %s, %d bytes%s in %d ms", summary.rows(), summary.bytes(),
+                            gzip ? " (gzip)" : "", (System.nanoTime() - started) / 1_000_000);
+                })
+                .onFailure().invoke(failure -> {
+                    timer.stop(metrics.timer("gateway.backup.backup.duration", "outcome", "failure"));
+                    metrics.counter("gateway.backup.backups", "outcome", "failure").increment();
+                    Log.warnf("backup: stopped after %s, %d bytes: %s", rows, writer.bytes(), failure.getMessage());
+                });
+    }
+
+    /** One section: omitted when not included, except those the format always has. */
+    private Uni<Void> section(BackupSink sink, BackupWriter writer, Map<String, Long> rows, String name,
+            boolean included, Supplier<Multi<List<String>>> batches, boolean alwaysPresent) {
+        if (!included) {
+            return alwaysPresent ? write(sink, writer, () -> {
+                writer.startSection(name);
+                writer.endSection();
+            }) : Uni.createFrom().voidItem();
+        }
+        long started = System.nanoTime();
+        rows.put(name, 0L);
+        return write(sink, writer, () -> writer.startSection(name))
+                .chain(() -> batches.get()
+                        .onItem().transformToUniAndConcatenate(batch -> write(sink, writer, () -> writer.rows(batch))
+                                .invoke(() -> {
+                                    rows.merge(name, (long) batch.size(), Long::sum);
+                                    metrics.counter("gateway.backup.backup.rows", "section", name).increment(batch.size());
+                                }))
+                        .collect().last())
+                .chain(() -> write(sink, writer, writer::endSection))
+                .invoke(() -> Log.infof("backup: %s, %d rows in %d ms", name, rows.get(name),
+                        (System.nanoTime() - started) / 1_000_000));
+    }
+
+    private interface Encoding {
+        void run() throws IOException;
+    }
+
+    /** Encodes, then hands what was encoded to the sink and waits until it takes it. */
+    private static Uni<Void> write(BackupSink sink, BackupWriter writer, Encoding encoding) {
+        try {
+            encoding.run();
+            return sink.write(writer.takeChunk());
+        } catch (IOException e) {
+            return Uni.createFrom().failure(new UncheckedIOException(e));
+        }
+    }
+}
