@@ -19,6 +19,6 @@ public class ChannelRepository implements LiveRowRepository<Channel> {
                         + "t.disabled_api_keys, t.supported_models, t.manual_models, t.auto_sync_supported_models, "
                         + "t.auto_sync_model_pattern, t.tags, t.default_test_model, t.policies, t.settings, "
                         + "t.ordering_weight, t.error_message, t.remark, t.endpoints",
-                "channels t", ""), batchSize);
+                "channels t"), batchSize);
     }
 }

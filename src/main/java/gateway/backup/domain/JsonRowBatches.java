@@ -20,9 +20,9 @@ public final class JsonRowBatches {
      * A keyset query over the live rows of {@code from} (aliased {@code t}, with its joins):
      * each selected column becomes a JSON field of the same name, nulls included.
      */
-    static String liveRowsSql(String columns, String from, String extraCondition) {
+    static String liveRowsSql(String columns, String from) {
         return "select j.id, row_to_json(j)::text from (select " + columns + " from " + from
-                + " where t.deleted_at = 0 " + extraCondition + " and t.id > :after order by t.id limit :limit) j";
+                + " where t.deleted_at = 0 and t.id > :after order by t.id limit :limit) j";
     }
 
     public static Multi<List<String>> stream(Uni<Mutiny.Session> session, String sql, int batchSize) {

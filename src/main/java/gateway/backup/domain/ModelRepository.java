@@ -17,6 +17,6 @@ public class ModelRepository implements LiveRowRepository<Model> {
         return JsonRowBatches.stream(getSession(), JsonRowBatches.liveRowsSql(
                 "t.id, t.created_at, t.updated_at, t.developer, t.model_id, t.type, t.name, t.icon, t.\"group\", "
                         + "t.model_card, t.settings, t.status, t.remark",
-                "models t", ""), batchSize);
+                "models t"), batchSize);
     }
 }
