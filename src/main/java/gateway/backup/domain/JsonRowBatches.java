@@ -3,13 +3,15 @@ package gateway.backup.domain;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 import java.util.List;
-import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Function;
 import org.hibernate.reactive.mutiny.Mutiny;
 
 /**
  * Rows as JSON text, read in keyset batches: each query takes the rows after the last id
  * seen ({@code :after}), at most {@code :limit} of them, ordered by id. The query returns two
- * columns, the id and the row's JSON. Memory holds one batch at a time.
+ * columns, the id and the row's JSON. While the caller handles one batch, the next one is
+ * already being read (PostgreSQL builds it as the service encodes the current one), so
+ * memory holds at most two batches.
  */
 public final class JsonRowBatches {
 
@@ -25,19 +27,44 @@ public final class JsonRowBatches {
                 + " where t.deleted_at = 0 and t.id > :after order by t.id limit :limit) j";
     }
 
+    /**
+     * SQL for a JSON object of the given fields ({@code name, expression} pairs) that leaves
+     * out fields whose expression is null. Faster than json_strip_nulls(json_build_object(..)),
+     * which builds the object and then parses it again. An expression of type json or jsonb is
+     * written as stored; others go through to_json.
+     */
+    static String objectWithoutNulls(String... nameExpressionPairs) {
+        StringBuilder sql = new StringBuilder("'{' || concat_ws(','");
+        for (int i = 0; i < nameExpressionPairs.length; i += 2) {
+            String expression = nameExpressionPairs[i + 1];
+            sql.append(", '\"").append(nameExpressionPairs[i]).append("\":' || ")
+                    .append(expression.endsWith("::text") ? expression : "to_json(" + expression + ")::text");
+        }
+        return sql.append(") || '}'").toString();
+    }
+
     public static Multi<List<String>> stream(Uni<Mutiny.Session> session, String sql, int batchSize) {
-        AtomicLong after = new AtomicLong(Long.MIN_VALUE);
-        return Multi.createBy().repeating()
-                .uni(() -> session.flatMap(s -> s.createNativeQuery(sql, Object[].class)
-                        .setParameter("after", after.get())
+        Function<Long, Uni<Batch>> read = after -> session
+                .flatMap(s -> s.createNativeQuery(sql, Object[].class)
+                        .setParameter("after", after)
                         .setParameter("limit", batchSize)
                         .getResultList())
-                        .map(rows -> {
-                            if (!rows.isEmpty()) {
-                                after.set(((Number) rows.get(rows.size() - 1)[0]).longValue());
-                            }
-                            return rows.stream().map(row -> (String) row[1]).toList();
-                        }))
-                .whilst(batch -> batch.size() == batchSize);
+                .map(rows -> new Batch(rows.stream().map(row -> (String) row[1]).toList(),
+                        rows.isEmpty() ? after : ((Number) rows.get(rows.size() - 1)[0]).longValue(),
+                        rows.size() == batchSize));
+        Uni<Batch>[] next = new Uni[] {read.apply(Long.MIN_VALUE)};
+        return Multi.createBy().repeating()
+                .uni(() -> next[0].invoke(batch -> {
+                    if (batch.more()) {
+                        // Start the next read now; the consumer subscribes to it when it is ready.
+                        next[0] = read.apply(batch.lastId()).memoize().indefinitely();
+                        next[0].subscribe().with(prefetched -> { }, failure -> { });
+                    }
+                }))
+                .whilst(Batch::more)
+                .map(Batch::rows);
+    }
+
+    private record Batch(List<String> rows, long lastId, boolean more) {
     }
 }
