@@ -1,18 +1,145 @@
 package gateway.backup.restore;
 
+import gateway.backup.format.BackupFormat;
+import gateway.backup.restore.BackupReader.Element;
+import gateway.backup.restore.BackupReader.Index;
+import gateway.backup.restore.BackupReader.Section;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import io.quarkus.hibernate.reactive.panache.Panache;
+import io.quarkus.logging.Log;
 import io.smallrye.mutiny.Uni;
+import io.smallrye.mutiny.infrastructure.Infrastructure;
+import io.vertx.core.Context;
+import io.vertx.core.Vertx;
 import jakarta.enterprise.context.ApplicationScoped;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.function.Function;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
 
-// SKELETON: the restore work replaces the body; the signature is the contract the API uses.
+/**
+ * Restores a backup file in one transaction: sections read from disk in dependency order
+ * (channels, model prices, models, projects, API keys, usage requests, usage logs) a batch at
+ * a time on a worker thread, written on the event loop. Any error rolls everything back.
+ */
 @ApplicationScoped
 public class RestoreService {
 
+    private final ConfigRestore config;
+    private final UsageRestore usage;
+    private final MeterRegistry metrics;
+    private final int batchSize;
+
+    RestoreService(ConfigRestore config, UsageRestore usage, MeterRegistry metrics,
+            @ConfigProperty(name = "gateway-backup.restore.batch-size", defaultValue = "500") int batchSize) {
+        this.config = config;
+        this.usage = usage;
+        this.metrics = metrics;
+        this.batchSize = batchSize;
+    }
+
     /**
      * Restores a backup file (plain or gzip) from disk in one transaction. Fails with a
-     * {@link RestoreException} for bad input or a conflict under strategy error.
+     * {@link RestoreException} for bad input or a conflict under strategy error. Must be called
+     * on a Vert.x context (a route or a GraphQL resolver).
      */
     public Uni<RestoreReport> restore(Path file, RestoreOptions options) {
-        return Uni.createFrom().failure(new UnsupportedOperationException("restore is not built yet"));
+        Context context = Vertx.currentContext();
+        RestoreReport report = new RestoreReport();
+        Timer.Sample timer = Timer.start(metrics);
+        long started = System.nanoTime();
+        return blocking(context, () -> BackupReader.plain(file))
+                .chain(plain -> blocking(context, () -> BackupReader.index(plain))
+                        .chain(index -> Panache.withTransaction(() -> restoreAll(context, index, options, report)))
+                        .eventually(() -> plain.equals(file) ? Uni.createFrom().voidItem()
+                                : blocking(context, () -> Files.deleteIfExists(plain)).replaceWithVoid()))
+                .map(done -> report)
+                .invoke(() -> {
+                    timer.stop(metrics.timer("gateway.backup.restore.duration", "outcome", "success"));
+                    metrics.counter("gateway.backup.restores", "outcome", "success").increment();
+                    Log.infof("restore: %s in %d ms", report.summary(), (System.nanoTime() - started) / 1_000_000);
+                })
+                .onFailure().invoke(failure -> {
+                    timer.stop(metrics.timer("gateway.backup.restore.duration", "outcome", "failure"));
+                    metrics.counter("gateway.backup.restores", "outcome", "failure").increment();
+                    Log.warnf("restore: rolled back: %s", failure instanceof RestoreException ? failure.getMessage()
+                            : failure.getClass().getSimpleName());
+                });
+    }
+
+    private Uni<Void> restoreAll(Context context, Index index, RestoreOptions options, RestoreReport report) {
+        ChannelIdRemapper remapper = new ChannelIdRemapper();
+        ReferenceResolver refs = new ReferenceResolver();
+        return each(context, index, BackupFormat.CHANNELS, true, batch -> one(batch, element -> options.includeChannels()
+                ? config.restoreChannel(element, options.channelConflictStrategy(), remapper, report)
+                : config.mapChannel(element, remapper)))
+                .chain(config::flush)
+                .chain(() -> each(context, index, BackupFormat.CHANNEL_MODEL_PRICES, options.includeModelPrices(),
+                        batch -> one(batch, element -> config.restorePrice(element, options.modelPriceConflictStrategy(), report))))
+                .chain(() -> each(context, index, BackupFormat.MODELS, options.includeModels(),
+                        batch -> one(batch, element -> config.restoreModel(element, options.modelConflictStrategy(), remapper, report))))
+                .chain(() -> each(context, index, BackupFormat.PROJECTS, options.includeProjects(),
+                        batch -> one(batch, element -> config.restoreProject(element, options.projectConflictStrategy(), remapper, report))))
+                .chain(config::flush)
+                .chain(() -> each(context, index, BackupFormat.API_KEYS, options.includeAPIKeys(),
+                        batch -> one(batch, element -> config.restoreApiKey(element, options.apiKeyConflictStrategy(), remapper, report))))
+                .chain(config::flush)
+                .chain(() -> options.includeUsageStats() ? usage.begin() : Uni.createFrom().voidItem())
+                .chain(() -> each(context, index, BackupFormat.USAGE_REQUESTS, options.includeUsageStats(),
+                        batch -> usage.restoreRequests(batch, refs, report)))
+                .chain(() -> each(context, index, BackupFormat.USAGE_LOGS, options.includeUsageStats(),
+                        batch -> usage.restoreLogs(batch, refs, report)));
+    }
+
+    /** Runs each element's restore in turn. */
+    private static Uni<Void> one(List<Element> batch, Function<Element, Uni<Void>> restore) {
+        Uni<Void> chain = Uni.createFrom().voidItem();
+        for (Element element : batch) {
+            chain = chain.chain(() -> restore.apply(element));
+        }
+        return chain;
+    }
+
+    /** Reads a section batch by batch on a worker and hands each batch to {@code handle} on the context. */
+    private Uni<Void> each(Context context, Index index, String name, boolean included,
+            Function<List<Element>, Uni<Void>> handle) {
+        if (!included || !index.has(name)) {
+            return Uni.createFrom().voidItem();
+        }
+        long started = System.nanoTime();
+        return blocking(context, () -> new Section(index, name))
+                .chain(section -> batches(context, section, handle)
+                        .eventually(() -> blocking(context, () -> {
+                            section.close();
+                            return null;
+                        })))
+                .invoke(() -> Log.infof("restore: %s read in %d ms", name, (System.nanoTime() - started) / 1_000_000));
+    }
+
+    private Uni<Void> batches(Context context, Section section, Function<List<Element>, Uni<Void>> handle) {
+        return blocking(context, () -> section.next(batchSize))
+                .chain(batch -> batch.isEmpty() ? Uni.createFrom().voidItem()
+                        : handle.apply(batch).chain(() -> batches(context, section, handle)));
+    }
+
+    /** File work on a worker thread; the result comes back on the caller's Vert.x context (Hibernate Reactive needs it). */
+    private static <T> Uni<T> blocking(Context context, Callable<T> work) {
+        return Uni.createFrom().item(() -> {
+            try {
+                return work.call();
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            } catch (RuntimeException e) {
+                throw e;
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        }).runSubscriptionOn(Infrastructure.getDefaultWorkerPool())
+                .emitOn(command -> context.runOnContext(ignored -> command.run()));
     }
 }

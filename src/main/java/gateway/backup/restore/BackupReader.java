@@ -1,0 +1,158 @@
+package gateway.backup.restore;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonParseException;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import gateway.backup.format.BackupFormat;
+import java.io.BufferedInputStream;
+import java.io.Closeable;
+import java.io.FileInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.zip.GZIPInputStream;
+
+/**
+ * Reads a backup file from disk with Jackson's streaming parser. {@link #index} checks the
+ * whole file once (valid JSON, supported version) and notes where each top-level section
+ * starts, so sections can then be read in dependency order whatever their order in the
+ * file, element by element. Blocking: call it on a worker thread.
+ */
+final class BackupReader {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final JsonFactory FACTORY = JSON.getFactory();
+
+    private BackupReader() {
+    }
+
+    /** Where the sections of a file are: byte offset of each section's opening bracket. */
+    record Index(Path file, String version, Map<String, Long> sections) {
+        boolean has(String section) {
+            return sections.containsKey(section);
+        }
+    }
+
+    /** A gzip file (by its magic bytes) is first decompressed next to it; returns the plain file. */
+    static Path plain(Path file) throws IOException {
+        try (InputStream in = Files.newInputStream(file)) {
+            if (in.read() != 0x1f || in.read() != 0x8b) {
+                return file;
+            }
+        }
+        Path plain = Files.createTempFile(file.getParent(), "restore-", ".json");
+        try (InputStream in = new GZIPInputStream(new BufferedInputStream(Files.newInputStream(file)), 64 * 1024)) {
+            Files.copy(in, plain, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        } catch (IOException e) {
+            Files.deleteIfExists(plain);
+            throw new RestoreException("The file starts like gzip but does not decompress: " + e.getMessage());
+        }
+        return plain;
+    }
+
+    static Index index(Path file) throws IOException {
+        Map<String, Long> sections = new HashMap<>();
+        String version = null;
+        String section = null;
+        int element = -1;
+        try (JsonParser parser = FACTORY.createParser(new BufferedInputStream(Files.newInputStream(file), 64 * 1024))) {
+            if (parser.nextToken() != JsonToken.START_OBJECT) {
+                throw new RestoreException("Invalid backup file: it must be one JSON object");
+            }
+            while (parser.nextToken() == JsonToken.FIELD_NAME) {
+                String name = parser.currentName();
+                JsonToken value = parser.nextToken();
+                if (name.equals(BackupFormat.KEY_VERSION)) {
+                    version = value == JsonToken.VALUE_STRING ? parser.getText() : parser.getValueAsString("?");
+                } else if (BackupFormat.SECTION_ORDER.contains(name)) {
+                    if (value != JsonToken.START_ARRAY) {
+                        throw new RestoreException("Invalid backup file: " + name + " must be an array");
+                    }
+                    section = name;
+                    sections.put(name, parser.currentTokenLocation().getByteOffset());
+                    element = 0;
+                    while (parser.nextToken() != JsonToken.END_ARRAY) {
+                        if (parser.currentToken() != JsonToken.START_OBJECT) {
+                            throw new RestoreException("Invalid backup file: " + name + "[" + element + "] must be an object");
+                        }
+                        parser.skipChildren();
+                        element++;
+                    }
+                    section = null;
+                } else {
+                    parser.skipChildren(); // unknown keys are ignored
+                }
+            }
+            if (parser.nextToken() != null) {
+                throw new RestoreException("Invalid backup file: content after the closing brace");
+            }
+        } catch (JsonParseException e) {
+            String where = section == null ? "" : " in " + section + "[" + element + "]";
+            throw new RestoreException("Invalid JSON" + where + " at line " + e.getLocation().getLineNr()
+                    + ", column " + e.getLocation().getColumnNr() + ": " + e.getOriginalMessage());
+        }
+        if (version == null) {
+            throw new RestoreException("Invalid backup file: no version; supported versions are "
+                    + BackupFormat.SUPPORTED_VERSIONS);
+        }
+        if (!BackupFormat.SUPPORTED_VERSIONS.contains(version)) {
+            throw new RestoreException("Unsupported backup version \"" + version + "\"; supported versions are "
+                    + BackupFormat.SUPPORTED_VERSIONS);
+        }
+        return new Index(file, version, sections);
+    }
+
+    /** The elements of one section, in order, a few at a time. */
+    static final class Section implements Closeable {
+        private final String name;
+        private final JsonParser parser;
+        private int next;
+        private boolean done;
+
+        Section(Index index, String name) throws IOException {
+            this.name = name;
+            FileInputStream in = new FileInputStream(index.file().toFile());
+            in.getChannel().position(index.sections().get(name));
+            parser = FACTORY.createParser(new BufferedInputStream(in, 64 * 1024));
+            parser.setCodec(JSON);
+            parser.nextToken(); // the section's [
+        }
+
+        String name() {
+            return name;
+        }
+
+        /** Up to {@code max} elements; an empty list at the end of the section. */
+        List<Element> next(int max) throws IOException {
+            List<Element> batch = new ArrayList<>(Math.min(max, 1024));
+            while (!done && batch.size() < max) {
+                if (parser.nextToken() == JsonToken.START_OBJECT) {
+                    batch.add(new Element(name, next++, parser.readValueAsTree()));
+                } else {
+                    done = true; // the section's ]: what follows belongs to other sections
+                }
+            }
+            return batch;
+        }
+
+        @Override
+        public void close() throws IOException {
+            parser.close();
+        }
+    }
+
+    /** One element of a section, with its position for error messages. */
+    record Element(String section, int index, JsonNode node) {
+        String where() {
+            return section + "[" + index + "]";
+        }
+    }
+}

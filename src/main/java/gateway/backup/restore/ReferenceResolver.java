@@ -1,0 +1,117 @@
+package gateway.backup.restore;
+
+import gateway.backup.format.BackupFormat;
+import gateway.backup.restore.BackupReader.Element;
+import io.quarkus.hibernate.reactive.panache.Panache;
+import io.smallrye.mutiny.Uni;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * Names of the file → ids here, for usage rows: live projects and channels by name, API keys
+ * by value only. Each distinct name is looked up once, with one query per kind per batch for
+ * the names the batch brings that are not known yet.
+ */
+final class ReferenceResolver {
+
+    private final Map<String, Optional<Long>> projects = new HashMap<>();
+    private final Map<String, Optional<Long>> channels = new HashMap<>();
+    private final Map<String, Optional<Long>> apiKeys = new HashMap<>();
+    private final Map<Long, Optional<String>> projectNames = new HashMap<>();
+    private final Map<Long, Optional<String>> channelNames = new HashMap<>();
+
+    /** Looks up what this batch needs and the caches do not know yet. */
+    Uni<Void> prepare(List<Element> batch) {
+        Set<String> newProjects = new LinkedHashSet<>();
+        Set<String> newChannels = new LinkedHashSet<>();
+        Set<String> newKeys = new LinkedHashSet<>();
+        Set<String> newProjectIds = new LinkedHashSet<>();
+        Set<String> newChannelIds = new LinkedHashSet<>();
+        for (Element element : batch) {
+            var node = element.node();
+            collect(node.path(BackupFormat.PROJECT_NAME).asText(""), projects, newProjects);
+            collect(node.path(BackupFormat.CHANNEL_NAME).asText(""), channels, newChannels);
+            collect(node.path(BackupFormat.API_KEY_KEY).asText(""), apiKeys, newKeys);
+            if (node.path(BackupFormat.PROJECT_NAME).asText("").isEmpty() && node.path("project_id").canConvertToLong()
+                    && !projectNames.containsKey(node.get("project_id").asLong())) {
+                newProjectIds.add(node.get("project_id").asText());
+            }
+            if (node.path(BackupFormat.CHANNEL_NAME).asText("").isEmpty() && node.path("channel_id").canConvertToLong()
+                    && !channelNames.containsKey(node.get("channel_id").asLong())) {
+                newChannelIds.add(node.get("channel_id").asText());
+            }
+        }
+        return load("select name, id from projects where deleted_at = 0 and name in (%s)", newProjects, projects)
+                .chain(() -> load("select name, id from channels where deleted_at = 0 and name in (%s)", newChannels, channels))
+                .chain(() -> load("select key, id from api_keys where deleted_at = 0 and key in (%s)", newKeys, apiKeys))
+                .chain(() -> loadNames("projects", newProjectIds, projectNames))
+                .chain(() -> loadNames("channels", newChannelIds, channelNames));
+    }
+
+    private static void collect(String name, Map<String, ?> cache, Set<String> wanted) {
+        if (!name.isEmpty() && !cache.containsKey(name)) {
+            wanted.add(name);
+        }
+    }
+
+    private static String elements(String cast) {
+        return "select cast(jsonb_array_elements_text(cast(cast(:values as text) as jsonb)) as " + cast + ")";
+    }
+
+    private static Uni<Void> load(String sql, Set<String> names, Map<String, Optional<Long>> cache) {
+        if (names.isEmpty()) {
+            return Uni.createFrom().voidItem();
+        }
+        names.forEach(name -> cache.put(name, Optional.empty()));
+        return Panache.getSession().chain(s -> s.createNativeQuery(String.format(sql, elements("varchar")), Object[].class)
+                .setParameter("values", UsageRestore.toJson(names)).getResultList())
+                .invoke(rows -> rows.forEach(r -> cache.put((String) r[0], Optional.of(((Number) r[1]).longValue()))))
+                .replaceWithVoid();
+    }
+
+    private static Uni<Void> loadNames(String table, Set<String> ids, Map<Long, Optional<String>> cache) {
+        if (ids.isEmpty()) {
+            return Uni.createFrom().voidItem();
+        }
+        ids.forEach(id -> cache.put(Long.valueOf(id), Optional.empty()));
+        return Panache.getSession().chain(s -> s.createNativeQuery("select id, name from " + table
+                + " where deleted_at = 0 and id in (" + elements("bigint") + ")", Object[].class)
+                .setParameter("values", UsageRestore.toJson(ids)).getResultList())
+                .invoke(rows -> rows.forEach(r -> cache.put(((Number) r[0]).longValue(), Optional.of((String) r[1]))))
+                .replaceWithVoid();
+    }
+
+    /** The project by name; by raw id only when no name was stored and that id exists here. */
+    Long project(String name, Long rawId) {
+        return resolve(name, rawId, projects, projectNames);
+    }
+
+    Long channel(String name, Long rawId) {
+        return resolve(name, rawId, channels, channelNames);
+    }
+
+    private static Long resolve(String name, Long rawId, Map<String, Optional<Long>> byName,
+            Map<Long, Optional<String>> names) {
+        if (name != null && !name.isEmpty()) {
+            return byName.getOrDefault(name, Optional.empty()).orElse(null);
+        }
+        return rawId != null && names.getOrDefault(rawId, Optional.empty()).isPresent() ? rawId : null;
+    }
+
+    /** API keys only by their value, never by a raw id. */
+    Long apiKey(String key) {
+        return key == null || key.isEmpty() ? null : apiKeys.getOrDefault(key, Optional.empty()).orElse(null);
+    }
+
+    String projectName(Long id) {
+        return id == null ? null : projectNames.getOrDefault(id, Optional.empty()).orElse(null);
+    }
+
+    String channelName(Long id) {
+        return id == null ? null : channelNames.getOrDefault(id, Optional.empty()).orElse(null);
+    }
+}

@@ -1,0 +1,333 @@
+package gateway.backup.restore;
+
+import static io.restassured.RestAssured.given;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import gateway.backup.TestDatabase;
+import gateway.backup.security.TestTokens;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.config.DecoderConfig;
+import io.restassured.response.Response;
+import jakarta.inject.Inject;
+import java.io.ByteArrayOutputStream;
+import java.io.InputStream;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.zip.GZIPOutputStream;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+@QuarkusTest
+class RestoreTests {
+
+    static final ObjectMapper JSON = new ObjectMapper();
+    static final String SKIP_ALL = "includeChannels=true&includeModels=true&includeAPIKeys=true"
+            + "&channelConflictStrategy=skip&modelConflictStrategy=skip&modelPriceConflictStrategy=skip"
+            + "&apiKeyConflictStrategy=skip";
+    static final String USAGE_SNAPSHOT = "select string_agg(format('%s|%s|%s|%s|%s|%s|%s|%s|%s', r.created_at, r.model_id, "
+            + "p.name, c.name, k.key, l.prompt_tokens, l.completion_tokens, l.total_cost, l.cost_price_reference_id), "
+            + "E'\\n' order by r.created_at, r.model_id) from requests r join projects p on p.id = r.project_id "
+            + "left join channels c on c.id = r.channel_id left join api_keys k on k.id = r.api_key_id "
+            + "left join usage_logs l on l.request_id = r.id";
+
+    @Inject
+    TestDatabase db;
+
+    @BeforeEach
+    void empty() {
+        db.reset();
+    }
+
+    static byte[] fixture() throws Exception {
+        try (InputStream in = RestoreTests.class.getResourceAsStream("/fixtures/backup-v1.2-small.json")) {
+            return in.readAllBytes();
+        }
+    }
+
+    static ObjectNode fixtureJson() throws Exception {
+        return (ObjectNode) JSON.readTree(fixture());
+    }
+
+    static Response importFile(byte[] body, String params) {
+        return given().header("Authorization", "Bearer " + TestTokens.owner()).contentType("application/json")
+                .body(body).post("/api/backups/import?" + params);
+    }
+
+    static JsonNode restoreOk(byte[] body, String params) throws Exception {
+        Response response = importFile(body, params);
+        assertEquals(200, response.statusCode(), response.asString());
+        return JSON.readTree(response.asString());
+    }
+
+    static String withStrategy(String strategy, String value) {
+        return SKIP_ALL.contains(strategy + "=") ? SKIP_ALL.replace(strategy + "=skip", strategy + "=" + value)
+                : SKIP_ALL + "&" + strategy + "=" + value;
+    }
+
+    static long counted(JsonNode report, String kind, String what) {
+        for (JsonNode counts : report.get("kinds")) {
+            if (counts.get("kind").asText().equals(kind)) {
+                return counts.get(what).asLong();
+            }
+        }
+        return 0;
+    }
+
+    long idOf(String table, String name) {
+        return Long.parseLong(db.column("select id from " + table + " where name = '" + name + "' and deleted_at = 0").get(0));
+    }
+
+    JsonNode jsonOf(String sql) throws Exception {
+        return JSON.readTree(db.column(sql).get(0));
+    }
+
+    String everything() {
+        return java.util.stream.Stream.of("select 'projects ' || string_agg(name || ':' || coalesce(profiles::text, ''), ',' order by name) from projects",
+                "select 'channels ' || string_agg(name || ':' || base_url || ':' || status, ',' order by name) from channels",
+                "select 'models ' || string_agg(developer || '/' || model_id || ':' || name, ',' order by model_id) from models",
+                "select 'prices ' || string_agg(model_id || ':' || price::text, ',' order by model_id) from channel_model_prices",
+                "select 'versions ' || count(*) || ':' || count(*) filter (where status = 'active') from channel_model_price_versions",
+                "select 'keys ' || string_agg(key || ':' || name, ',' order by key) from api_keys",
+                USAGE_SNAPSHOT).map(sql -> db.column(sql).toString()).collect(java.util.stream.Collectors.joining("\n"));
+    }
+
+    @Test
+    void shouldRestoreTheFixtureAndRemapEveryChannelId() throws Exception {
+        db.execute("insert into channels (type, name) values ('openai', 'Local A'), ('openai', 'Local B'), ('openai', 'Local C')");
+        JsonNode report = restoreOk(fixture(), SKIP_ALL);
+
+        long openAi = idOf("channels", "OpenAI Main");
+        long claude = idOf("channels", "Claude");
+        assertTrue(openAi != 11 && claude != 12, "new ids differ from the file's");
+        assertEquals(5, db.count("channels"));
+        assertEquals(2, db.count("models"));
+        assertEquals(2, db.count("projects"));
+        assertEquals(2, db.count("api_keys"));
+        assertEquals(2, db.count("channel_model_prices"));
+        assertEquals(List.of("active", "active"), db.column("select status from channel_model_price_versions"));
+        assertEquals(3, db.count("requests"));
+        assertEquals(3, db.count("usage_logs"));
+
+        JsonNode gpt = jsonOf("select settings::text from models where model_id = 'gpt-4o'");
+        assertEquals(openAi, gpt.at("/associations/0/channelModel/channelId").asLong());
+        assertEquals(claude, gpt.at("/associations/1/regex/exclude/0/channelIds/0").asLong());
+        JsonNode sonnet = jsonOf("select settings::text from models where model_id = 'claude-sonnet-4'");
+        assertEquals(claude, sonnet.at("/associations/0/channelRegex/channelId").asLong());
+        assertEquals(openAi, jsonOf("select profiles::text from projects where name = 'Research'")
+                .at("/profiles/0/channelIDs/0").asLong());
+        assertEquals(claude, jsonOf("select profiles::text from api_keys where key = 'ah-research-key-0001'")
+                .at("/profiles/0/channelIDs/0").asLong());
+        assertEquals(String.valueOf(idOf("projects", "Research")),
+                db.column("select project_id from api_keys where key = 'ah-research-key-0001'").get(0));
+        assertEquals(List.of(String.valueOf(openAi)),
+                db.column("select channel_id from requests where model_id = 'gpt-4o' and channel_id is not null"));
+
+        assertEquals(2, counted(report, "channels", "created"));
+        assertEquals(3, counted(report, "usage_logs", "created"));
+        String warnings = report.get("warnings").toString();
+        assertTrue(warnings.contains("Deleted Channel"), warnings);
+        assertTrue(report.get("warningCount").asLong() >= 1);
+        assertFalse(warnings.contains("ah-") || warnings.contains("sk-"), "no secret in warnings: " + warnings);
+    }
+
+    @Test
+    void shouldChangeNothingTheSecondTime() throws Exception {
+        restoreOk(fixture(), SKIP_ALL);
+        String before = everything();
+        JsonNode report = restoreOk(fixture(), SKIP_ALL);
+        assertEquals(before, everything());
+        for (JsonNode counts : report.get("kinds")) {
+            assertEquals(0, counts.get("created").asLong(), counts.toString());
+        }
+    }
+
+    @Test
+    void shouldSkipOverwriteOrRefuseAnExistingRowOfEachKind() throws Exception {
+        restoreOk(fixture(), SKIP_ALL);
+        ObjectNode changed = fixtureJson();
+        ((ObjectNode) changed.get("channels").get(0)).put("base_url", "https://changed.example");
+        ((ObjectNode) changed.get("models").get(0)).put("name", "Changed model");
+        ((ObjectNode) changed.get("channel_model_prices").get(0)).set("price", JSON.readTree("{\"items\": [\"changed\"]}"));
+        ((ObjectNode) changed.get("projects").get(1)).put("description", "Changed project");
+        ((ObjectNode) changed.get("api_keys").get(0)).put("name", "changed-key");
+        byte[] file = JSON.writeValueAsBytes(changed);
+        Map<String, String> checks = Map.of(
+                "channelConflictStrategy", "select base_url from channels where name = 'OpenAI Main'",
+                "modelConflictStrategy", "select name from models where model_id = 'gpt-4o'",
+                "modelPriceConflictStrategy", "select price::text from channel_model_prices where model_id = 'gpt-4o'",
+                "projectConflictStrategy", "select description from projects where name = 'Research'",
+                "apiKeyConflictStrategy", "select name from api_keys where key = 'ah-research-key-0001'");
+        for (var check : checks.entrySet()) {
+            String strategy = check.getKey();
+            String original = db.column(check.getValue()).get(0);
+
+            restoreOk(file, withStrategy(strategy, "skip"));
+            assertEquals(original, db.column(check.getValue()).get(0), strategy + "=skip keeps the row");
+
+            String before = everything();
+            Response refused = importFile(file, withStrategy(strategy, "error"));
+            assertEquals(400, refused.statusCode(), strategy);
+            assertTrue(refused.asString().contains("already exists"), refused.asString());
+            assertEquals(before, everything(), strategy + "=error writes nothing");
+
+            JsonNode report = restoreOk(file, withStrategy(strategy, "overwrite"));
+            assertFalse(original.equals(db.column(check.getValue()).get(0)), strategy + "=overwrite replaces the row");
+            assertTrue(report.toString().matches(".*\"updated\":[1-9].*"), report.toString());
+        }
+        assertEquals(List.of("active", "archived"),
+                db.column("select status from channel_model_price_versions v join channel_model_prices p "
+                        + "on p.id = v.channel_model_price_id where p.model_id = 'gpt-4o' order by v.status, v.id"),
+                "overwriting a price archives the active version and adds a new active one");
+    }
+
+    @Test
+    void shouldRejectInvalidJsonAndWriteNothing() throws Exception {
+        String text = new String(fixture());
+        byte[] broken = text.substring(0, text.lastIndexOf("usage_logs") + 40).getBytes();
+        Response response = importFile(broken, SKIP_ALL);
+        assertEquals(400, response.statusCode());
+        assertTrue(response.asString().contains("Invalid JSON in usage_logs[0] at line"), response.asString());
+        assertEquals(0, db.count("channels"));
+    }
+
+    @Test
+    void shouldRejectAnUnsupportedVersion() throws Exception {
+        ObjectNode file = fixtureJson().put("version", "2.0");
+        Response response = importFile(JSON.writeValueAsBytes(file), SKIP_ALL);
+        assertEquals(400, response.statusCode());
+        assertTrue(response.asString().contains("Unsupported backup version \\\"2.0\\\"; supported versions are [1.0, 1.1, 1.2]"),
+                response.asString());
+        assertEquals(0, db.count("channels"));
+    }
+
+    @Test
+    void shouldRejectAnUnknownEnumValueNamingWhere() throws Exception {
+        ObjectNode file = fixtureJson();
+        ((ObjectNode) file.get("usage_requests").get(2)).put("status", "exploded");
+        Response response = importFile(JSON.writeValueAsBytes(file), SKIP_ALL);
+        assertEquals(400, response.statusCode());
+        assertTrue(response.asString().contains("usage_requests[2]: unknown status"), response.asString());
+        assertEquals(0, db.count("requests"), "a bad element late in the file rolls back everything");
+        assertEquals(0, db.count("channels"));
+    }
+
+    @Test
+    void shouldRestoreAVersion10File() throws Exception {
+        ObjectNode file = fixtureJson().put("version", "1.0");
+        file.remove(List.of("projects", "usage_requests", "usage_logs"));
+        db.execute("insert into projects (name) values ('Default'), ('Research')");
+        JsonNode report = restoreOk(JSON.writeValueAsBytes(file), SKIP_ALL);
+        assertEquals(2, db.count("channels"));
+        assertEquals(2, db.count("api_keys"));
+        assertEquals(0, db.count("requests"));
+        assertEquals(2, counted(report, "models", "created"));
+    }
+
+    @Test
+    void shouldRestoreSectionsInAnyOrder() throws Exception {
+        restoreOk(fixture(), SKIP_ALL);
+        String expected = everything();
+        db.reset();
+        ObjectNode original = fixtureJson();
+        ObjectNode reversed = JSON.createObjectNode();
+        List<String> keys = new ArrayList<>();
+        original.fieldNames().forEachRemaining(keys::add);
+        for (int i = keys.size() - 1; i >= 0; i--) {
+            reversed.set(keys.get(i), original.get(keys.get(i)));
+        }
+        restoreOk(JSON.writeValueAsBytes(reversed), SKIP_ALL);
+        assertEquals(expected, everything());
+    }
+
+    @Test
+    void shouldRollBackEverythingOnAConflictInTheLastElement() throws Exception {
+        db.execute("insert into projects (name) values ('Default'), ('Research')");
+        db.execute("insert into api_keys (project_id, key, name) values (1, 'ah-default-key-0002', 'already here')");
+        String before = everything();
+        Response response = importFile(fixture(), SKIP_ALL.replace("apiKeyConflictStrategy=skip", "apiKeyConflictStrategy=error"));
+        assertEquals(400, response.statusCode());
+        assertFalse(response.asString().contains("ah-default-key-0002"), "no key value in the error");
+        assertEquals(before, everything());
+        assertEquals(0, db.count("channels"));
+    }
+
+    @Test
+    void shouldRestoreMissingReferencesAsDocumented() throws Exception {
+        ObjectNode file = fixtureJson();
+        ((ObjectNode) file.get("usage_requests").get(0)).put("project_name", "Nowhere");
+        ((ObjectNode) file.get("usage_requests").get(1)).put("api_key_key", "ah-unknown-secret-9999");
+        JsonNode report = restoreOk(JSON.writeValueAsBytes(file), SKIP_ALL);
+        assertEquals(2, db.count("requests"), "a request whose project is missing is skipped");
+        assertEquals(List.of(""), db.column("select coalesce(api_key_id::text, '') from requests "
+                + "where model_id = 'claude-sonnet-4'"), "an unknown API key restores as null");
+        assertEquals(1, db.column("select id from requests where channel_id is null").size(),
+                "an unknown channel restores as null");
+        String warnings = report.get("warnings").toString();
+        assertTrue(warnings.contains("project \\\"Nowhere\\\" not found"), warnings);
+        assertTrue(warnings.contains("API key (value withheld) was not found"), warnings);
+        assertTrue(warnings.contains("channel \\\"Deleted Channel\\\" not found"), warnings);
+        assertFalse(warnings.contains("ah-unknown-secret-9999"), warnings);
+    }
+
+    @Test
+    void shouldRoundTripUsageThroughABackup() throws Exception {
+        restoreOk(fixture(), SKIP_ALL);
+        String before = db.column(USAGE_SNAPSHOT).get(0);
+        byte[] backup = given().header("Authorization", "Bearer " + TestTokens.owner())
+                .config(io.restassured.RestAssured.config().decoderConfig(DecoderConfig.decoderConfig().noContentDecoders()))
+                .get("/api/backups/export?includeChannels=true&includeModels=true&includeAPIKeys=true&includeRequestLogs=true")
+                .asByteArray();
+        db.execute("delete from usage_logs; delete from requests");
+        JsonNode report = restoreOk(backup, SKIP_ALL);
+        assertEquals(before, db.column(USAGE_SNAPSHOT).get(0), "same tokens, costs, reference ids and links");
+        assertEquals(3, counted(report, "usage_requests", "created"));
+        restoreOk(backup, SKIP_ALL);
+        assertEquals(3, db.count("requests"), "and a second time adds nothing");
+        assertEquals(3, db.count("usage_logs"));
+    }
+
+    @Test
+    void shouldAddNothingWhenAFileWithoutApiKeysIsRestoredAgain() throws Exception {
+        restoreOk(fixture(), SKIP_ALL);
+        byte[] withoutKeys = given().header("Authorization", "Bearer " + TestTokens.owner())
+                .config(io.restassured.RestAssured.config().decoderConfig(DecoderConfig.decoderConfig().noContentDecoders()))
+                .get("/api/backups/export?includeChannels=true&includeModels=true&includeAPIKeys=false")
+                .asByteArray();
+        assertFalse(new String(withoutKeys).contains("ah-research-key-0001"));
+        String before = everything();
+        restoreOk(withoutKeys, SKIP_ALL.replace("includeAPIKeys=true", "includeAPIKeys=false"));
+        assertEquals(before, everything());
+        db.execute("update channels set deleted_at = 1700000000 where name = 'Claude'");
+        restoreOk(fixture(), SKIP_ALL.replace("includeChannels=true", "includeChannels=false"));
+        assertEquals(3, db.count("requests"), "a channel deleted between two restores causes no duplicates");
+    }
+
+    @Test
+    void shouldImportAGzipBody() throws Exception {
+        ByteArrayOutputStream zipped = new ByteArrayOutputStream();
+        try (GZIPOutputStream gzip = new GZIPOutputStream(zipped)) {
+            gzip.write(fixture());
+        }
+        restoreOk(zipped.toByteArray(), SKIP_ALL);
+        assertEquals(3, db.count("usage_logs"));
+    }
+
+    @Test
+    void shouldRejectMissingOptionsAndNonOwners() throws Exception {
+        Response missing = importFile(fixture(), "includeChannels=true&includeModels=true&includeAPIKeys=true");
+        assertEquals(400, missing.statusCode());
+        assertTrue(missing.asString().contains("channelConflictStrategy"));
+        given().body(fixture()).post("/api/backups/import?" + SKIP_ALL).then().statusCode(401);
+        given().header("Authorization", "Bearer " + TestTokens.member()).body(fixture())
+                .post("/api/backups/import?" + SKIP_ALL).then().statusCode(403);
+        assertEquals(0, db.count("channels"));
+    }
+}
