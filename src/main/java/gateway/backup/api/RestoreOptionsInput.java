@@ -1,0 +1,48 @@
+package gateway.backup.api;
+
+import gateway.backup.restore.ConflictStrategy;
+import gateway.backup.restore.RestoreOptions;
+import org.eclipse.microprofile.graphql.DefaultValue;
+import org.eclipse.microprofile.graphql.Input;
+import org.eclipse.microprofile.graphql.NonNull;
+
+/** GraphQL input of {@code restore}, with the gateway's names and defaults. */
+@Input("RestoreOptionsInput")
+public class RestoreOptionsInput {
+
+    /** The GraphQL enum of conflict strategies. */
+    public enum BackupConflictStrategy {
+        skip, overwrite, error
+    }
+
+    @DefaultValue("true")
+    public boolean includeProjects = true;
+    public boolean includeChannels;
+    @DefaultValue("true")
+    public boolean includeModelPrices = true;
+    public boolean includeModels;
+    public boolean includeAPIKeys;
+    @DefaultValue("true")
+    public boolean includeUsageStats = true;
+    @NonNull
+    public BackupConflictStrategy channelConflictStrategy;
+    @NonNull
+    public BackupConflictStrategy modelConflictStrategy;
+    @NonNull
+    public BackupConflictStrategy modelPriceConflictStrategy;
+    @NonNull
+    public BackupConflictStrategy apiKeyConflictStrategy;
+    @NonNull
+    @DefaultValue("skip")
+    public BackupConflictStrategy projectConflictStrategy = BackupConflictStrategy.skip;
+
+    RestoreOptions toOptions() {
+        return new RestoreOptions(includeProjects, includeChannels, includeModelPrices, includeModels, includeAPIKeys,
+                includeUsageStats, strategy(channelConflictStrategy), strategy(modelConflictStrategy),
+                strategy(modelPriceConflictStrategy), strategy(apiKeyConflictStrategy), strategy(projectConflictStrategy));
+    }
+
+    private static ConflictStrategy strategy(BackupConflictStrategy strategy) {
+        return ConflictStrategy.valueOf(strategy.name());
+    }
+}
