@@ -1,0 +1,63 @@
+package gateway.backup.api;
+
+import static io.restassured.RestAssured.given;
+import static org.hamcrest.Matchers.containsString;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import gateway.backup.TestDatabase;
+import gateway.backup.security.TestTokens;
+import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.junit.QuarkusTestProfile;
+import io.quarkus.test.junit.TestProfile;
+import jakarta.inject.Inject;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/** A file over the upload limit gets 413 with a message naming the limit, and leaves nothing behind. */
+@QuarkusTest
+@TestProfile(UploadLimitTests.SmallLimit.class)
+class UploadLimitTests {
+
+    public static class SmallLimit implements QuarkusTestProfile {
+        @Override
+        public Map<String, String> getConfigOverrides() {
+            return Map.of("gateway-backup.restore.max-upload-size", "2K",
+                    "gateway-backup.restore.upload-directory", "target/test-uploads-limit");
+        }
+    }
+
+    @Inject
+    TestDatabase db;
+
+    @Test
+    void shouldRefuseAMultipartUploadOverTheLimit() throws Exception {
+        db.reset();
+        given().header("Authorization", "Bearer " + TestTokens.owner())
+                .multiPart("operations", MultipartRestoreTests.OPERATIONS)
+                .multiPart("map", "{\"0\":[\"variables.file\"]}")
+                .multiPart("0", MultipartRestoreTests.fixture(), "application/json")
+                .post("/admin/graphql").then().statusCode(413)
+                .body("errors[0].message", containsString("larger than the limit of 2048 bytes"));
+        assertEquals(0, db.count("channels"));
+        Path uploads = Path.of("target/test-uploads-limit");
+        if (Files.exists(uploads)) {
+            try (var files = Files.list(uploads)) {
+                assertEquals(0, files.count(), "no upload left on disk");
+            }
+        }
+    }
+
+    @Test
+    void shouldRefuseAnImportOverTheLimit() throws Exception {
+        db.reset();
+        given().header("Authorization", "Bearer " + TestTokens.owner())
+                .body(Files.readAllBytes(MultipartRestoreTests.fixture().toPath()))
+                .post("/api/backups/import?includeChannels=true&includeModels=true&includeAPIKeys=true"
+                        + "&channelConflictStrategy=skip&modelConflictStrategy=skip&modelPriceConflictStrategy=skip"
+                        + "&apiKeyConflictStrategy=skip")
+                .then().statusCode(413).body("error", containsString("larger than the upload limit of 2048 bytes"));
+        assertEquals(0, db.count("channels"));
+    }
+}
