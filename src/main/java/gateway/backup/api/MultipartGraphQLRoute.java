@@ -33,14 +33,17 @@ public class MultipartGraphQLRoute {
     private final UploadRegistry uploads;
     private final long maxUploadSize;
     private final String uploadDirectory;
+    private final long maxGraphQLRequestSize;
 
     MultipartGraphQLRoute(UploadRegistry uploads,
             @ConfigProperty(name = "gateway-backup.restore.max-upload-size", defaultValue = "10G") MemorySize maxUploadSize,
             @ConfigProperty(name = "gateway-backup.restore.upload-directory", defaultValue = "${java.io.tmpdir}/gateway-backup-uploads")
-            String uploadDirectory) {
+            String uploadDirectory,
+            @ConfigProperty(name = "gateway-backup.graphql.max-request-size", defaultValue = "16M") MemorySize maxGraphQLRequestSize) {
         this.uploads = uploads;
         this.maxUploadSize = maxUploadSize.asLongValue();
         this.uploadDirectory = uploadDirectory;
+        this.maxGraphQLRequestSize = maxGraphQLRequestSize.asLongValue();
     }
 
     void register(@Observes Router router) {
@@ -51,6 +54,8 @@ public class MultipartGraphQLRoute {
                         .setDeleteUploadedFilesOnEnd(true).setMergeFormAttributes(false))
                 .handler(this::toJsonRequest)
                 .failureHandler(this::failure);
+        // The HTTP body limit is the upload limit; other GraphQL requests are read into memory, so keep them small.
+        router.post("/graphql").order(ORDER + 1).handler(this::checkPlainRequestSize);
     }
 
     private void toJsonRequest(RoutingContext ctx) {
@@ -93,6 +98,21 @@ public class MultipartGraphQLRoute {
                 .set(HttpHeaders.CONTENT_LENGTH, String.valueOf(json.length()));
         ((RoutingContextInternal) ctx).setBody(json);
         ctx.next();
+    }
+
+    private void checkPlainRequestSize(RoutingContext ctx) {
+        String contentType = ctx.request().getHeader(HttpHeaders.CONTENT_TYPE);
+        if (contentType != null && contentType.startsWith("multipart/form-data") || ctx.body().available()) {
+            ctx.next();
+            return;
+        }
+        String length = ctx.request().getHeader(HttpHeaders.CONTENT_LENGTH);
+        if (length == null || Long.parseLong(length) > maxGraphQLRequestSize) {
+            error(ctx, 413, "GraphQL requests need a Content-Length of at most " + maxGraphQLRequestSize
+                    + " bytes (gateway-backup.graphql.max-request-size); send files as a multipart request");
+        } else {
+            ctx.next();
+        }
     }
 
     private static String required(RoutingContext ctx, String part) {

@@ -23,7 +23,7 @@ class UploadLimitTests {
     public static class SmallLimit implements QuarkusTestProfile {
         @Override
         public Map<String, String> getConfigOverrides() {
-            return Map.of("gateway-backup.restore.max-upload-size", "2K",
+            return Map.of("gateway-backup.restore.max-upload-size", "2K", "gateway-backup.graphql.max-request-size", "4K",
                     "gateway-backup.restore.upload-directory", "target/test-uploads-limit");
         }
     }
@@ -59,5 +59,13 @@ class UploadLimitTests {
                         + "&apiKeyConflictStrategy=skip")
                 .then().statusCode(413).body("error", containsString("larger than the upload limit of 2048 bytes"));
         assertEquals(0, db.count("channels"));
+    }
+
+    @Test
+    void shouldRefuseALargePlainGraphQLRequest() {
+        given().header("Authorization", "Bearer " + TestTokens.owner()).contentType("application/json")
+                .body("{\"query\": \"{ whoami }\", \"padding\": \"" + "x".repeat(5000) + "\"}")
+                .post("/graphql").then().statusCode(413)
+                .body("errors[0].message", containsString("send files as a multipart request"));
     }
 }
