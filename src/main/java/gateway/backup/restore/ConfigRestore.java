@@ -307,8 +307,8 @@ class ConfigRestore {
         keepTimes(apiKey, f);
     }
 
-    /** Writes pending entity changes, so that later native SQL sees them. */
+    /** Writes pending entity changes, so that later queries see them, and forgets the entities. */
     Uni<Void> flush() {
-        return Panache.getSession().chain(session -> session.flush());
+        return Panache.getSession().chain(session -> session.flush().invoke(session::clear));
     }
 }
