@@ -58,7 +58,12 @@ class UsageRestore {
     Uni<Void> begin() {
         return Panache.getSession().chain(s -> s.createNativeQuery("create temp table if not exists "
                 + "restore_request_ids (old_id bigint primary key, new_id bigint not null) on commit drop")
-                .executeUpdate()).replaceWithVoid();
+                .executeUpdate()
+                // The usage tables grow inside this transaction while their statistics stay as they were
+                // (often: empty), so the planner would scan them whole for every probe; the probes and
+                // look-ups all have indexes (created_at, request_id, primary keys).
+                .chain(() -> s.createNativeQuery("set local enable_seqscan = off").executeUpdate()))
+                .replaceWithVoid();
     }
 
     /** A request of the file, read and resolved. */
@@ -227,9 +232,9 @@ class UsageRestore {
                 + "r.status, r.stream, r.client_ip, r.external_id, r.reasoning_effort, p.name, c.name, k.key "
                 + "from requests r left join projects p on p.id = r.project_id "
                 + "left join channels c on c.id = r.channel_id left join api_keys k on k.id = r.api_key_id "
-                + "where r.created_at in (select cast(jsonb_array_elements_text(cast(cast(:ts as text) as jsonb)) as timestamptz))";
+                + "where r.created_at = any(cast(cast(:ts as text) as timestamptz[]))";
         return Panache.getSession()
-                .chain(s -> s.createNativeQuery(sql, Object[].class).setParameter("ts", toJson(timestamps)).getResultList())
+                .chain(s -> s.createNativeQuery(sql, Object[].class).setParameter("ts", "{" + String.join(",", timestamps) + "}").getResultList())
                 .map(rows -> {
                     for (Object[] r : rows) {
                         existing.add(fingerprint(((Number) r[1]).longValue(), (String) r[2], (String) r[3], (String) r[4],
