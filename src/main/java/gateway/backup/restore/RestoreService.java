@@ -38,7 +38,7 @@ public class RestoreService {
     private final int batchSize;
 
     RestoreService(ConfigRestore config, UsageRestore usage, MeterRegistry metrics,
-            @ConfigProperty(name = "gateway-backup.restore.batch-size", defaultValue = "1000") int batchSize) {
+            @ConfigProperty(name = "gateway-backup.restore.batch-size", defaultValue = "500") int batchSize) {
         this.config = config;
         this.usage = usage;
         this.metrics = metrics;

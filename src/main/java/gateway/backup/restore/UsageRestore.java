@@ -278,11 +278,14 @@ class UsageRestore {
     /** Inserts the batch's logs whose request was restored or found and has no log yet; one per request. */
     Uni<Void> restoreLogs(List<Element> batch, ReferenceResolver refs, RestoreReport report) {
         String kind = BackupFormat.USAGE_LOGS;
-        return refs.prepare(batch).chain(() -> {
+        return refs.prepare(batch).chain(() -> requestsWithLog(batch)).chain(haveLog -> {
             ArrayNode rows = JSON.createArrayNode();
             for (Element element : batch) {
                 Fields f = new Fields(element);
                 Long requestId = f.number("request_id");
+                if (haveLog.contains(requestId)) {
+                    continue; // already restored: its request has its log (counted as skipped below)
+                }
                 String projectName = f.text(BackupFormat.PROJECT_NAME);
                 Long projectId = refs.project(projectName, f.number("project_id"));
                 if (requestId == null || projectId == null) {
@@ -329,6 +332,28 @@ class UsageRestore {
                         report.kind(kind).skipped += batch.size() - inserted;
                     }).replaceWithVoid();
         });
+    }
+
+    /** File request ids of the batch whose request here already has a usage log: nothing to build for them. */
+    private Uni<Set<Long>> requestsWithLog(List<Element> batch) {
+        Set<String> ids = new LinkedHashSet<>();
+        for (Element element : batch) {
+            if (element.node().path("request_id").canConvertToLong()) {
+                ids.add(element.node().get("request_id").asText());
+            }
+        }
+        if (ids.isEmpty()) {
+            return Uni.createFrom().item(Set.of());
+        }
+        return Panache.getSession().chain(s -> s.createNativeQuery("select m.old_id from restore_request_ids m "
+                + "where m.old_id = any(cast(cast(:ids as text) as bigint[])) "
+                + "and exists (select 1 from usage_logs u where u.request_id = m.new_id)", Long.class)
+                .setParameter("ids", "{" + String.join(",", ids) + "}").getResultList())
+                .map(found -> {
+                    Set<Long> haveLog = new java.util.HashSet<>();
+                    found.forEach(id -> haveLog.add(((Number) id).longValue()));
+                    return haveLog;
+                });
     }
 
     static String toJson(Iterable<String> values) {

@@ -15,7 +15,10 @@ import java.nio.file.Path;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
-/** A file over the upload limit gets 413 with a message naming the limit, and leaves nothing behind. */
+/**
+ * Size limits: a file over the upload limit gets 413 with a message naming the limit and leaves
+ * nothing behind; a backup over the inline limit points to the export endpoint instead.
+ */
 @QuarkusTest
 @TestProfile(UploadLimitTests.SmallLimit.class)
 class UploadLimitTests {
@@ -24,6 +27,7 @@ class UploadLimitTests {
         @Override
         public Map<String, String> getConfigOverrides() {
             return Map.of("gateway-backup.restore.max-upload-size", "2K", "gateway-backup.graphql.max-request-size", "4K",
+                    "gateway-backup.backup.inline-max-size", "1K",
                     "gateway-backup.restore.upload-directory", "target/test-uploads-limit");
         }
     }
@@ -67,5 +71,18 @@ class UploadLimitTests {
                 .body("{\"query\": \"{ whoami }\", \"padding\": \"" + "x".repeat(5000) + "\"}")
                 .post("/graphql").then().statusCode(413)
                 .body("errors[0].message", containsString("send files as a multipart request"));
+    }
+
+    @Test
+    void shouldSendLargeBackupsToTheExportEndpoint() {
+        db.reset();
+        db.runScript("/backup-dataset.sql");
+        given().header("Authorization", "Bearer " + TestTokens.owner()).contentType("application/json")
+                .body(Map.of("query", "mutation { backup(input: {includeChannels: true, includeModels: true, "
+                        + "includeAPIKeys: true}) { success data message } }"))
+                .post("/graphql").then().statusCode(200)
+                .body("data.backup.success", org.hamcrest.Matchers.equalTo(false))
+                .body("data.backup.data", org.hamcrest.Matchers.nullValue())
+                .body("data.backup.message", containsString("GET /api/backups/export"));
     }
 }

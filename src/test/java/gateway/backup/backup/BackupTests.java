@@ -328,4 +328,30 @@ class BackupTests {
         assertTrue(Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1)) >= 1, metrics);
         assertTrue(metrics.contains("gateway_backup_backup_rows_total{section=\"usage_logs\"}"));
     }
+
+    @Test
+    void shouldStopReadingWhenTheClientGoesAway() throws Exception {
+        db.execute("insert into requests (created_at, request_body, status, model_id) select now(), '{}', 'completed', "
+                + "repeat('m', 200) from generate_series(1, 40000)");
+        double failuresBefore = failedBackups();
+        java.net.HttpURLConnection connection = (java.net.HttpURLConnection) new java.net.URL(
+                io.restassured.RestAssured.baseURI + ":" + io.restassured.RestAssured.port + "/api/backups/export?"
+                        + ALL_QUERY).openConnection();
+        connection.setRequestProperty("Authorization", "Bearer " + TestTokens.owner());
+        try (java.io.InputStream in = connection.getInputStream()) {
+            assertTrue(in.readNBytes(1000).length > 0);
+        }
+        connection.disconnect();
+        long deadline = System.currentTimeMillis() + 10_000;
+        while (failedBackups() <= failuresBefore && System.currentTimeMillis() < deadline) {
+            Thread.sleep(100);
+        }
+        assertTrue(failedBackups() > failuresBefore, "the backup stopped when the client closed the connection");
+    }
+
+    static double failedBackups() {
+        return given().get("/q/metrics").asString().lines()
+                .filter(l -> l.startsWith("gateway_backup_backups_total{") && l.contains("outcome=\"failure\""))
+                .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1))).sum();
+    }
 }
