@@ -9,7 +9,8 @@ import java.util.List;
 @ApplicationScoped
 public class UsageLogRepository implements PanacheRepository<UsageLog> {
 
-    static final List<String> TOKEN_COLUMNS = List.of("prompt_tokens", "completion_tokens", "total_tokens",
+    /** The token counters of a usage log, by column name. */
+    public static final List<String> TOKEN_COLUMNS = List.of("prompt_tokens", "completion_tokens", "total_tokens",
             "prompt_audio_tokens", "prompt_cached_tokens", "prompt_write_cached_tokens",
             "prompt_write_cached_tokens_5m", "prompt_write_cached_tokens_1h", "completion_audio_tokens",
             "completion_reasoning_tokens", "completion_accepted_prediction_tokens",

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import gateway.backup.domain.UsageLogRepository;
 import gateway.backup.format.BackupFormat;
 import gateway.backup.restore.BackupReader.Element;
 import io.quarkus.hibernate.reactive.panache.Panache;
@@ -31,11 +32,7 @@ class UsageRestore {
     static final ObjectMapper JSON = new ObjectMapper();
     static final Set<String> SOURCES = Set.of("api", "playground", "test");
     static final Set<String> STATUSES = Set.of("pending", "processing", "completed", "failed", "canceled");
-    static final List<String> TOKEN_COLUMNS = List.of("prompt_tokens", "completion_tokens", "total_tokens",
-            "prompt_audio_tokens", "prompt_cached_tokens", "prompt_write_cached_tokens",
-            "prompt_write_cached_tokens_5m", "prompt_write_cached_tokens_1h", "completion_audio_tokens",
-            "completion_reasoning_tokens", "completion_accepted_prediction_tokens",
-            "completion_rejected_prediction_tokens");
+    static final List<String> TOKEN_COLUMNS = UsageLogRepository.TOKEN_COLUMNS;
 
     static final String REQUEST_COLUMNS = "id bigint, created_at timestamptz, updated_at timestamptz, "
             + "api_key_id bigint, project_id bigint, trace_id bigint, data_storage_id bigint, source varchar, "
