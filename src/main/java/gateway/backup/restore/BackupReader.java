@@ -97,7 +97,7 @@ final class BackupReader {
         } catch (JsonParseException e) {
             String where = section == null ? "" : " in " + section + "[" + element + "]";
             throw new RestoreException("Invalid JSON" + where + " at line " + e.getLocation().getLineNr()
-                    + ", column " + e.getLocation().getColumnNr() + ": " + e.getOriginalMessage());
+                    + ", column " + e.getLocation().getColumnNr() + ": " + withoutToken(e.getOriginalMessage()));
         }
         if (version == null) {
             throw new RestoreException("Invalid backup file: no version; supported versions are "
@@ -108,6 +108,14 @@ final class BackupReader {
                     + BackupFormat.SUPPORTED_VERSIONS);
         }
         return new Index(file, version, sections);
+    }
+
+    /**
+     * The parser's message without the text of an unrecognised token: the token may be a
+     * secret that lost its quotes (an API key, a credential).
+     */
+    static String withoutToken(String message) {
+        return message.replaceFirst("(?s)^Unrecognized token '.*': was expecting", "Unrecognized token: was expecting");
     }
 
     /** The elements of one section, in order, a few at a time. */

@@ -199,6 +199,18 @@ class RestoreTests {
     }
 
     @Test
+    void shouldNotEchoASecretInAnInvalidJsonError() throws Exception {
+        // A key value that lost its quotes: the parser's own message would quote the whole token.
+        byte[] broken = new String(fixture()).replaceFirst("\"ah-research-key-0001\"", "ahresearchsecret0001").getBytes();
+        Response response = importFile(broken, SKIP_ALL);
+        assertEquals(400, response.statusCode());
+        String error = response.asString();
+        assertTrue(error.contains("Invalid JSON in api_keys[0] at line 21"), error);
+        assertFalse(error.contains("researchsecret"), "no part of the key value in the error: " + error);
+        assertEquals(0, db.count("channels"));
+    }
+
+    @Test
     void shouldRejectAnUnsupportedVersion() throws Exception {
         ObjectNode file = fixtureJson().put("version", "2.0");
         Response response = importFile(JSON.writeValueAsBytes(file), SKIP_ALL);
@@ -257,6 +269,35 @@ class RestoreTests {
         assertFalse(response.asString().contains("ah-default-key-0002"), "no key value in the error");
         assertEquals(before, everything());
         assertEquals(0, db.count("channels"));
+    }
+
+    @Test
+    void shouldRollBackEverythingWhenTheDatabaseConnectionIsLost() throws Exception {
+        ObjectNode file = fixtureJson();
+        ArrayNode requests = (ArrayNode) file.get("usage_requests");
+        ObjectNode template = (ObjectNode) requests.get(0);
+        java.time.Instant start = java.time.Instant.parse("2026-06-01T00:00:00Z");
+        for (int i = 0; i < 50_000; i++) {
+            requests.add(template.deepCopy().put("id", 100_000 + i).put("created_at", start.plusSeconds(i).toString()));
+        }
+        byte[] body = JSON.writeValueAsBytes(file);
+        var restore = java.util.concurrent.CompletableFuture.supplyAsync(() -> importFile(body, SKIP_ALL));
+
+        // Once the restore is writing usage requests, end its database connection from outside.
+        boolean cut = false;
+        for (int i = 0; i < 3000 && !cut && !restore.isDone(); i++) {
+            cut = !db.column("select pg_terminate_backend(pid) from pg_stat_activity where datname = current_database() "
+                    + "and application_name = 'vertx-pg-client' and backend_xid is not null "
+                    + "and query like '%requests%'").isEmpty();
+            Thread.sleep(10);
+        }
+        Response response = restore.get(60, java.util.concurrent.TimeUnit.SECONDS);
+        assertTrue(cut, "the restore's connection was cut while it wrote: " + response.asString());
+        assertEquals(500, response.statusCode(), response.asString());
+        assertTrue(response.asString().contains("rolled back"), response.asString());
+        for (String table : List.of("channels", "models", "projects", "api_keys", "channel_model_prices", "requests")) {
+            assertEquals(0, db.count(table), table + " is as before");
+        }
     }
 
     @Test
