@@ -63,9 +63,12 @@ class UsageRestore {
                 .replaceWithVoid();
     }
 
-    /** A request of the file, read and resolved. */
+    /**
+     * A request of the file, read and resolved, with the warnings that hold only if it is
+     * inserted (a duplicate of a request here restores nothing, so it warns of nothing).
+     */
     private record FileRequest(Element element, Long oldId, String fingerprint, String channel, boolean channelFound,
-            String key, ObjectNode row) {
+            String key, ObjectNode row, List<String> warnings) {
     }
 
     Uni<Void> restoreRequests(List<Element> batch, ReferenceResolver refs, RestoreReport report) {
@@ -94,7 +97,10 @@ class UsageRestore {
                         mapId(idMap, request.oldId(), match);
                     }
                 }
-                return insertRequests(fresh, idMap).invoke(() -> fresh.forEach(r -> report.created(kind)))
+                return insertRequests(fresh, idMap).invoke(() -> fresh.forEach(r -> {
+                    report.created(kind);
+                    r.warnings().forEach(report::warn);
+                }))
                         .chain(() -> saveIdMap(idMap));
             });
         });
@@ -119,16 +125,17 @@ class UsageRestore {
                     + "\" not found; request skipped");
             return null;
         }
+        List<String> warnings = new ArrayList<>();
         String channelName = f.text(BackupFormat.CHANNEL_NAME);
         Long channelId = refs.channel(channelName, f.number("channel_id"));
         if (channelId == null && (channelName != null || f.number("channel_id") != null)) {
-            report.warn(element.where() + ": channel \"" + (channelName == null ? f.number("channel_id") : channelName)
+            warnings.add(element.where() + ": channel \"" + (channelName == null ? f.number("channel_id") : channelName)
                     + "\" not found; request restored without channel");
         }
         String key = f.text(BackupFormat.API_KEY_KEY);
         Long apiKeyId = refs.apiKey(key);
         if (apiKeyId == null && key != null) {
-            report.warn(element.where() + ": its API key (value withheld) was not found; request restored without key");
+            warnings.add(element.where() + ": its API key (value withheld) was not found; request restored without key");
         }
         ObjectNode row = JSON.createObjectNode();
         row.put("created_at", createdAt.toString());
@@ -164,7 +171,7 @@ class UsageRestore {
                 row.get("client_ip").asText(), f.text("external_id"), f.text("reasoning_effort"),
                 projectName != null ? projectName : refs.projectName(projectId));
         return new FileRequest(element, f.number("id"), fingerprint,
-                channelName != null ? channelName : refs.channelName(channelId), channelId != null, key, row);
+                channelName != null ? channelName : refs.channelName(channelId), channelId != null, key, row, warnings);
     }
 
     /** Microseconds since the epoch, rounded as PostgreSQL rounds a timestamp it is given. */

@@ -147,6 +147,8 @@ class RestoreTests {
         for (JsonNode counts : report.get("kinds")) {
             assertEquals(0, counts.get("created").asLong(), counts.toString());
         }
+        assertFalse(report.get("warnings").toString().contains("restored without"),
+                "a request found here already restores nothing, so it warns of nothing: " + report.get("warnings"));
     }
 
     @Test
