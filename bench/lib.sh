@@ -46,3 +46,12 @@ bench_seconds() {
   end=$(date +%s.%N)
   echo "$end - $start" | bc
 }
+
+# psql_as DB [ARGS]: psql as the service's role, stopping at the first error.
+psql_as() { PGPASSWORD=gateway psql -h 127.0.0.1 -U gateway -v ON_ERROR_STOP=1 -q -d "$@"; }
+
+# fresh_db DB: an empty database with the service's schema.
+fresh_db() {
+  psql_as postgres -c "drop database if exists $1 with (force)" -c "create database $1"
+  psql_as "$1" -f "$(dirname "${BASH_SOURCE[0]}")/../src/main/resources/db/migration/V1__gateway_schema.sql"
+}

@@ -14,11 +14,6 @@ copy_db=gateway_backup_copy_bench
 export PGPASSWORD=gateway PGOPTIONS="--client-min-messages=warning"
 work=$(mktemp -d)
 trap 'bench_stop; rm -rf "$work"' EXIT
-psql_as() { psql -h 127.0.0.1 -U gateway -v ON_ERROR_STOP=1 -q -d "$@"; }
-fresh_db() {
-  psql_as postgres -c "drop database if exists $1 with (force)" -c "create database $1"
-  psql_as "$1" -f src/main/resources/db/migration/V1__gateway_schema.sql
-}
 
 bench_build
 bench/seed.sh "$n" "$source_db" >/dev/null

@@ -1,6 +1,7 @@
 package gateway.backup.backup;
 
 import gateway.backup.domain.ApiKeyRepository;
+import gateway.backup.domain.BatchLimit;
 import gateway.backup.domain.ChannelModelPriceRepository;
 import gateway.backup.domain.ChannelRepository;
 import gateway.backup.domain.ModelRepository;
@@ -12,6 +13,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.quarkus.hibernate.reactive.panache.Panache;
 import io.quarkus.logging.Log;
+import io.quarkus.runtime.configuration.MemorySize;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -38,13 +40,14 @@ public class BackupService {
     private final UsageRequestRepository requests;
     private final UsageLogRepository usageLogs;
     private final MeterRegistry metrics;
-    private final int batchSize;
+    private final BatchLimit batchLimit;
     private final Clock clock;
 
     BackupService(ProjectRepository projects, ChannelRepository channels, ModelRepository models,
             ChannelModelPriceRepository prices, ApiKeyRepository apiKeys, UsageRequestRepository requests,
             UsageLogRepository usageLogs, MeterRegistry metrics,
-            @ConfigProperty(name = "gateway-backup.backup.batch-size", defaultValue = "500") int batchSize) {
+            @ConfigProperty(name = "gateway-backup.backup.batch-size", defaultValue = "500") int batchSize,
+            @ConfigProperty(name = "gateway-backup.backup.batch-max-size", defaultValue = "4M") MemorySize batchMaxSize) {
         this.projects = projects;
         this.channels = channels;
         this.models = models;
@@ -53,7 +56,7 @@ public class BackupService {
         this.requests = requests;
         this.usageLogs = usageLogs;
         this.metrics = metrics;
-        this.batchSize = batchSize;
+        this.batchLimit = new BatchLimit(batchSize, batchMaxSize.asLongValue());
         this.clock = Clock.systemUTC();
     }
 
@@ -77,20 +80,20 @@ public class BackupService {
                         .chain(() -> s.createNativeQuery("set local time zone 'UTC'").executeUpdate()))
                 .chain(() -> write(sink, writer, () -> writer.begin(Instant.now(clock).truncatedTo(ChronoUnit.MILLIS).toString())))
                 .chain(() -> section(sink, writer, rows, BackupFormat.PROJECTS, options.includeProjects(),
-                        () -> projects.streamBackupJson(batchSize), false))
+                        () -> projects.streamBackupJson(batchLimit), false))
                 .chain(() -> section(sink, writer, rows, BackupFormat.CHANNELS, options.includeChannels(),
-                        () -> channels.streamBackupJson(batchSize), true))
+                        () -> channels.streamBackupJson(batchLimit), true))
                 .chain(() -> section(sink, writer, rows, BackupFormat.MODELS, options.includeModels(),
-                        () -> models.streamBackupJson(batchSize), true))
+                        () -> models.streamBackupJson(batchLimit), true))
                 .chain(() -> section(sink, writer, rows, BackupFormat.CHANNEL_MODEL_PRICES, options.includeModelPrices(),
-                        () -> prices.streamBackupJson(batchSize), false))
+                        () -> prices.streamBackupJson(batchLimit), false))
                 .chain(() -> section(sink, writer, rows, BackupFormat.API_KEYS, options.includeAPIKeys(),
-                        () -> apiKeys.streamBackupJson(batchSize), false))
+                        () -> apiKeys.streamBackupJson(batchLimit), false))
                 .chain(() -> section(sink, writer, rows, BackupFormat.USAGE_REQUESTS, options.includeUsageStats(),
-                        () -> requests.streamBackupJson(options.includeAPIKeys(), options.includeRequestLogs(), batchSize),
+                        () -> requests.streamBackupJson(options.includeAPIKeys(), options.includeRequestLogs(), batchLimit),
                         false))
                 .chain(() -> section(sink, writer, rows, BackupFormat.USAGE_LOGS, options.includeUsageStats(),
-                        () -> usageLogs.streamBackupJson(options.includeAPIKeys(), batchSize), false))
+                        () -> usageLogs.streamBackupJson(options.includeAPIKeys(), batchLimit), false))
                 .chain(() -> write(sink, writer, writer::end)));
         return file
                 .map(done -> new BackupSummary(rows, writer.bytes()))

@@ -13,10 +13,10 @@ public class ApiKeyRepository implements LiveRowRepository<ApiKey> {
     }
 
     /** Live API keys as backup JSON with their project's name, in keyset batches. */
-    public Multi<List<String>> streamBackupJson(int batchSize) {
+    public Multi<List<String>> streamBackupJson(BatchLimit limit) {
         return JsonRowBatches.stream(getSession(), JsonRowBatches.liveRowsSql(
                 "t.id, t.created_at, t.updated_at, t.user_id, t.project_id, t.key, t.name, t.type, t.status, "
                         + "t.scopes, t.profiles, p.name as project_name",
-                "api_keys t left join projects p on p.id = t.project_id"), batchSize);
+                "api_keys t left join projects p on p.id = t.project_id"), limit);
     }
 }

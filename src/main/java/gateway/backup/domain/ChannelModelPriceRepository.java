@@ -20,10 +20,10 @@ public class ChannelModelPriceRepository implements LiveRowRepository<ChannelMod
     }
 
     /** Live prices of live channels as backup JSON: {channel_name, model_id, price, reference_id}. */
-    public Multi<List<String>> streamBackupJson(int batchSize) {
+    public Multi<List<String>> streamBackupJson(BatchLimit limit) {
         return JsonRowBatches.stream(getSession(), "select t.id, json_build_object('channel_name', c.name, "
                 + "'model_id', t.model_id, 'price', t.price, 'reference_id', t.reference_id)::text "
                 + "from channel_model_prices t join channels c on c.id = t.channel_id "
-                + "where t.deleted_at = 0 and c.deleted_at = 0 and t.id > :after order by t.id limit :limit", batchSize);
+                + "where t.deleted_at = 0 and c.deleted_at = 0 and t.id > :after order by t.id limit :limit", limit);
     }
 }

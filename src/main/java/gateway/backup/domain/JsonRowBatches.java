@@ -43,15 +43,26 @@ public final class JsonRowBatches {
         return sql.append(") || '}'").toString();
     }
 
-    public static Multi<List<String>> stream(Uni<Mutiny.Session> session, String sql, int batchSize) {
+    /**
+     * Batches of a keyset query ({@code sql}: id and JSON text, {@code :after} and {@code :limit}).
+     * PostgreSQL cuts each batch where its JSON reaches the byte limit; the rows cut off come
+     * again at the start of the next batch.
+     */
+    public static Multi<List<String>> stream(Uni<Mutiny.Session> session, String sql, BatchLimit limit) {
+        String capped = "select id, json, fetched from (select id, json, count(*) over () as fetched, "
+                + "sum(octet_length(json)) over (order by id rows unbounded preceding) - octet_length(json) as before "
+                + "from (" + sql + ") b(id, json)) w where before < :maxBytes order by id";
         Function<Long, Uni<Batch>> read = after -> session
-                .flatMap(s -> s.createNativeQuery(sql, Object[].class)
+                .flatMap(s -> s.createNativeQuery(capped, Object[].class)
                         .setParameter("after", after)
-                        .setParameter("limit", batchSize)
+                        .setParameter("limit", limit.rows())
+                        .setParameter("maxBytes", limit.bytes())
                         .getResultList())
-                .map(rows -> new Batch(rows.stream().map(row -> (String) row[1]).toList(),
-                        rows.isEmpty() ? after : ((Number) rows.get(rows.size() - 1)[0]).longValue(),
-                        rows.size() == batchSize));
+                .map(rows -> rows.isEmpty() ? new Batch(List.of(), after, false)
+                        : new Batch(rows.stream().map(row -> (String) row[1]).toList(),
+                                ((Number) rows.get(rows.size() - 1)[0]).longValue(),
+                                // Cut by bytes, or as many rows as asked for: there may be more.
+                                ((Number) rows.get(0)[2]).intValue() > rows.size() || rows.size() == limit.rows()));
         Uni<Batch>[] next = new Uni[] {read.apply(Long.MIN_VALUE)};
         return Multi.createBy().repeating()
                 .uni(() -> next[0].invoke(batch -> {

@@ -13,10 +13,10 @@ public class ModelRepository implements LiveRowRepository<Model> {
     }
 
     /** Live models as backup JSON, in keyset batches. */
-    public Multi<List<String>> streamBackupJson(int batchSize) {
+    public Multi<List<String>> streamBackupJson(BatchLimit limit) {
         return JsonRowBatches.stream(getSession(), JsonRowBatches.liveRowsSql(
                 "t.id, t.created_at, t.updated_at, t.developer, t.model_id, t.type, t.name, t.icon, t.\"group\", "
                         + "t.model_card, t.settings, t.status, t.remark",
-                "models t"), batchSize);
+                "models t"), limit);
     }
 }

@@ -13,9 +13,9 @@ public class ProjectRepository implements LiveRowRepository<Project> {
     }
 
     /** Live projects as backup JSON (every column by its gateway name), in keyset batches. */
-    public Multi<List<String>> streamBackupJson(int batchSize) {
+    public Multi<List<String>> streamBackupJson(BatchLimit limit) {
         return JsonRowBatches.stream(getSession(), JsonRowBatches.liveRowsSql(
                 "t.id, t.created_at, t.updated_at, t.name, t.description, t.status, t.profiles", "projects t"),
-                batchSize);
+                limit);
     }
 }

@@ -21,7 +21,7 @@ public class UsageLogRepository implements PanacheRepository<UsageLog> {
      * {@link UsageRequestRepository#streamBackupJson}: null, zero and empty values left out,
      * reference names joined in, the API key only when {@code withApiKeys}.
      */
-    public Multi<List<String>> streamBackupJson(boolean withApiKeys, int batchSize) {
+    public Multi<List<String>> streamBackupJson(boolean withApiKeys, BatchLimit limit) {
         List<String> fields = new ArrayList<>(List.of("id", "l.id", "created_at", "l.created_at",
                 "updated_at", "l.updated_at", "request_id", "l.request_id"));
         if (withApiKeys) {
@@ -45,6 +45,6 @@ public class UsageLogRepository implements PanacheRepository<UsageLog> {
                 + " left join channels c on c.id = l.channel_id"
                 + (withApiKeys ? " left join api_keys k on k.id = l.api_key_id" : "")
                 + " where l.id > :after order by l.id limit :limit";
-        return JsonRowBatches.stream(getSession(), sql, batchSize);
+        return JsonRowBatches.stream(getSession(), sql, limit);
     }
 }

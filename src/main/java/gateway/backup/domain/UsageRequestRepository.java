@@ -15,7 +15,7 @@ public class UsageRequestRepository implements PanacheRepository<UsageRequest> {
      * projects and channels, so restore can match fingerprints), the API key's value and id
      * only when {@code withApiKeys}, the payload columns (as stored) only when {@code withPayloads}.
      */
-    public Multi<List<String>> streamBackupJson(boolean withApiKeys, boolean withPayloads, int batchSize) {
+    public Multi<List<String>> streamBackupJson(boolean withApiKeys, boolean withPayloads, BatchLimit limit) {
         List<String> fields = new ArrayList<>(List.of("id", "r.id", "created_at", "r.created_at",
                 "updated_at", "r.updated_at"));
         if (withApiKeys) {
@@ -46,6 +46,6 @@ public class UsageRequestRepository implements PanacheRepository<UsageRequest> {
                 + " left join channels c on c.id = r.channel_id"
                 + (withApiKeys ? " left join api_keys k on k.id = r.api_key_id" : "")
                 + " where r.id > :after order by r.id limit :limit";
-        return JsonRowBatches.stream(getSession(), sql, batchSize);
+        return JsonRowBatches.stream(getSession(), sql, limit);
     }
 }

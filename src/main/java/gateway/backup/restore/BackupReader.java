@@ -138,12 +138,18 @@ final class BackupReader {
             return name;
         }
 
-        /** Up to {@code max} elements; an empty list at the end of the section. */
-        List<Element> next(int max) throws IOException {
+        /**
+         * Up to {@code max} elements, and no more once they take {@code maxBytes} of the file (at
+         * least one); an empty list at the end of the section.
+         */
+        List<Element> next(int max, long maxBytes) throws IOException {
             List<Element> batch = new ArrayList<>(Math.min(max, 1024));
-            while (!done && batch.size() < max) {
+            long bytes = 0;
+            while (!done && batch.size() < max && bytes < maxBytes) {
                 if (parser.nextToken() == JsonToken.START_OBJECT) {
+                    long start = parser.currentTokenLocation().getByteOffset();
                     batch.add(new Element(name, next++, parser.readValueAsTree()));
+                    bytes += parser.currentLocation().getByteOffset() - start;
                 } else {
                     done = true; // the section's ]: what follows belongs to other sections
                 }

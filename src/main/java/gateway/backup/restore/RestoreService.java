@@ -8,6 +8,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.quarkus.hibernate.reactive.panache.Panache;
 import io.quarkus.logging.Log;
+import io.quarkus.runtime.configuration.MemorySize;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.mutiny.infrastructure.Infrastructure;
@@ -36,13 +37,16 @@ public class RestoreService {
     private final UsageRestore usage;
     private final MeterRegistry metrics;
     private final int batchSize;
+    private final long batchMaxBytes;
 
     RestoreService(ConfigRestore config, UsageRestore usage, MeterRegistry metrics,
-            @ConfigProperty(name = "gateway-backup.restore.batch-size", defaultValue = "500") int batchSize) {
+            @ConfigProperty(name = "gateway-backup.restore.batch-size", defaultValue = "500") int batchSize,
+            @ConfigProperty(name = "gateway-backup.restore.batch-max-size", defaultValue = "4M") MemorySize batchMaxSize) {
         this.config = config;
         this.usage = usage;
         this.metrics = metrics;
         this.batchSize = batchSize;
+        this.batchMaxBytes = batchMaxSize.asLongValue();
     }
 
     /**
@@ -127,7 +131,7 @@ public class RestoreService {
     }
 
     private Uni<Void> batches(Context context, Section section, Function<List<Element>, Uni<Void>> handle) {
-        return Multi.createBy().repeating().uni(() -> blocking(context, () -> section.next(batchSize)))
+        return Multi.createBy().repeating().uni(() -> blocking(context, () -> section.next(batchSize, batchMaxBytes)))
                 .until(List::isEmpty)
                 .onItem().transformToUniAndConcatenate(batch -> handle.apply(batch))
                 .collect().last().replaceWithVoid();
