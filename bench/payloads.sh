@@ -46,8 +46,8 @@ restored=$(psql_as "$target_db" -tAc "select count(*) from requests where respon
 
 awk -v n="$n" -v got="$restored" -v mb="$size_mb" -v es="$export_s" -v eb="$export_base" -v er="$export_rss" \
     -v is="$import_s" -v ib="$import_base" -v ir="$import_rss" 'BEGIN {
-  printf "file: %d MB, %d requests with payloads; restored with payloads: %d\\n", mb, n, got
-  printf "%-8s %8s %8s %10s %8s %8s\\n", "", "seconds", "MB/s", "base_s", "ratio", "RSS_MB"
-  printf "%-8s %8.1f %8.1f %10.1f %8.2f %8d\\n", "export", es, mb / es, eb, eb / es, er
-  printf "%-8s %8.1f %8.1f %10.1f %8.2f %8d\\n", "import", is, mb / is, ib, ib / is, ir
-  printf "peak RSS target: under 400 MB for both\\n" }'
+  printf "file: %d MB, %d requests with payloads; restored with payloads: %d\n", mb, n, got
+  printf "%-8s %8s %8s %10s %8s %8s\n", "", "seconds", "MB/s", "base_s", "ratio", "RSS_MB"
+  printf "%-8s %8.1f %8.1f %10.1f %8.2f %8d\n", "export", es, mb / es, eb, eb / es, er
+  printf "%-8s %8.1f %8.1f %10.1f %8.2f %8d\n", "import", is, mb / is, ib, ib / is, ir
+  printf "peak RSS target: under 400 MB for both\n" }'

@@ -47,7 +47,7 @@ public class BackupService {
             ChannelModelPriceRepository prices, ApiKeyRepository apiKeys, UsageRequestRepository requests,
             UsageLogRepository usageLogs, MeterRegistry metrics,
             @ConfigProperty(name = "gateway-backup.backup.batch-size", defaultValue = "500") int batchSize,
-            @ConfigProperty(name = "gateway-backup.backup.batch-max-size", defaultValue = "4M") MemorySize batchMaxSize) {
+            @ConfigProperty(name = "gateway-backup.backup.batch-max-size", defaultValue = "1M") MemorySize batchMaxSize) {
         this.projects = projects;
         this.channels = channels;
         this.models = models;

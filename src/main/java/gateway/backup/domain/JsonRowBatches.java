@@ -3,7 +3,7 @@ package gateway.backup.domain;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 import java.util.List;
-import java.util.function.Function;
+import java.util.function.BiFunction;
 import org.hibernate.reactive.mutiny.Mutiny;
 
 /**
@@ -46,29 +46,35 @@ public final class JsonRowBatches {
     /**
      * Batches of a keyset query ({@code sql}: id and JSON text, {@code :after} and {@code :limit}).
      * PostgreSQL cuts each batch where its JSON reaches the byte limit; the rows cut off come
-     * again at the start of the next batch.
+     * again at the start of the next batch. After a cut the next query asks for one row more
+     * than fitted, so large rows are not built again and again only to be cut off.
      */
     public static Multi<List<String>> stream(Uni<Mutiny.Session> session, String sql, BatchLimit limit) {
         String capped = "select id, json, fetched from (select id, json, count(*) over () as fetched, "
                 + "sum(octet_length(json)) over (order by id rows unbounded preceding) - octet_length(json) as before "
                 + "from (" + sql + ") b(id, json)) w where before < :maxBytes order by id";
-        Function<Long, Uni<Batch>> read = after -> session
+        BiFunction<Long, Integer, Uni<Batch>> read = (after, rowLimit) -> session
                 .flatMap(s -> s.createNativeQuery(capped, Object[].class)
                         .setParameter("after", after)
-                        .setParameter("limit", limit.rows())
+                        .setParameter("limit", rowLimit)
                         .setParameter("maxBytes", limit.bytes())
                         .getResultList())
-                .map(rows -> rows.isEmpty() ? new Batch(List.of(), after, false)
-                        : new Batch(rows.stream().map(row -> (String) row[1]).toList(),
-                                ((Number) rows.get(rows.size() - 1)[0]).longValue(),
-                                // Cut by bytes, or as many rows as asked for: there may be more.
-                                ((Number) rows.get(0)[2]).intValue() > rows.size() || rows.size() == limit.rows()));
-        Uni<Batch>[] next = new Uni[] {read.apply(Long.MIN_VALUE)};
+                .map(rows -> {
+                    if (rows.isEmpty()) {
+                        return new Batch(List.of(), after, false, rowLimit);
+                    }
+                    boolean cut = ((Number) rows.get(0)[2]).intValue() > rows.size();
+                    return new Batch(rows.stream().map(row -> (String) row[1]).toList(),
+                            ((Number) rows.get(rows.size() - 1)[0]).longValue(),
+                            cut || rows.size() == rowLimit,
+                            cut ? rows.size() + 1 : Math.min(limit.rows(), rowLimit * 2));
+                });
+        Uni<Batch>[] next = new Uni[] {read.apply(Long.MIN_VALUE, limit.rows())};
         return Multi.createBy().repeating()
                 .uni(() -> next[0].invoke(batch -> {
                     if (batch.more()) {
                         // Start the next read now; the consumer subscribes to it when it is ready.
-                        next[0] = read.apply(batch.lastId()).memoize().indefinitely();
+                        next[0] = read.apply(batch.lastId(), batch.nextLimit()).memoize().indefinitely();
                         next[0].subscribe().with(prefetched -> { }, failure -> { });
                     }
                 }))
@@ -76,6 +82,6 @@ public final class JsonRowBatches {
                 .map(Batch::rows);
     }
 
-    private record Batch(List<String> rows, long lastId, boolean more) {
+    private record Batch(List<String> rows, long lastId, boolean more, int nextLimit) {
     }
 }

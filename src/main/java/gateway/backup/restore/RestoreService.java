@@ -41,7 +41,7 @@ public class RestoreService {
 
     RestoreService(ConfigRestore config, UsageRestore usage, MeterRegistry metrics,
             @ConfigProperty(name = "gateway-backup.restore.batch-size", defaultValue = "500") int batchSize,
-            @ConfigProperty(name = "gateway-backup.restore.batch-max-size", defaultValue = "4M") MemorySize batchMaxSize) {
+            @ConfigProperty(name = "gateway-backup.restore.batch-max-size", defaultValue = "1M") MemorySize batchMaxSize) {
         this.config = config;
         this.usage = usage;
         this.metrics = metrics;
