@@ -1,7 +1,9 @@
-# Shared by the bench scripts: build the service, start it at -Xmx256m against a database,
-# mint a token, read its peak RSS. Source it; needs bash.
+# Shared by the bench scripts: build the service, start it as the image runs it (-Xmx256m,
+# serial GC) against a database, mint a token, read its peak RSS. Source it; needs bash.
 bench_secret=bench-only-secret-0123456789abcdef0123
 bench_port=${BENCH_PORT:-18080}
+# As the container image runs it (src/main/docker/Dockerfile.jvm).
+bench_java_opts="-Xmx256m -XX:+UseSerialGC"
 
 bench_build() {
   (cd "$(dirname "${BASH_SOURCE[0]}")/.." && mvn -B -q package -DskipTests)
@@ -14,7 +16,7 @@ bench_start() {
   GATEWAY_BACKUP_JWT_SECRET=$bench_secret QUARKUS_HTTP_PORT=$bench_port \
   QUARKUS_DATASOURCE_JDBC_URL=jdbc:postgresql://127.0.0.1:5432/$db \
   QUARKUS_DATASOURCE_REACTIVE_URL=postgresql://127.0.0.1:5432/$db \
-    java -Xmx256m -jar "$root/target/quarkus-app/quarkus-run.jar" > "/tmp/bench-service-$db.log" 2>&1 &
+    java $bench_java_opts -jar "$root/target/quarkus-app/quarkus-run.jar" > "/tmp/bench-service-$db.log" 2>&1 &
   bench_pid=$!
   for _ in $(seq 1 60); do
     curl -fs "localhost:$bench_port/q/health/ready" >/dev/null 2>&1 && return 0

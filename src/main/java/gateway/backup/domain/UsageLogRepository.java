@@ -45,6 +45,7 @@ public class UsageLogRepository implements PanacheRepository<UsageLog> {
                 + " left join channels c on c.id = l.channel_id"
                 + (withApiKeys ? " left join api_keys k on k.id = l.api_key_id" : "")
                 + " where l.id > :after order by l.id limit :limit";
-        return JsonRowBatches.stream(getSession(), sql, limit);
+        // A usage log is a few hundred bytes: batches need no cut by bytes.
+        return JsonRowBatches.stream(getSession(), sql, limit.rowsOnly());
     }
 }

@@ -46,6 +46,7 @@ public class UsageRequestRepository implements PanacheRepository<UsageRequest> {
                 + " left join channels c on c.id = r.channel_id"
                 + (withApiKeys ? " left join api_keys k on k.id = r.api_key_id" : "")
                 + " where r.id > :after order by r.id limit :limit";
-        return JsonRowBatches.stream(getSession(), sql, limit);
+        // Without payloads a request is a few hundred bytes: batches need no cut by bytes.
+        return JsonRowBatches.stream(getSession(), sql, withPayloads ? limit : limit.rowsOnly());
     }
 }

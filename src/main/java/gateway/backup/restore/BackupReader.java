@@ -6,6 +6,7 @@ import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import gateway.backup.domain.BatchLimit;
 import gateway.backup.format.BackupFormat;
 import java.io.BufferedInputStream;
 import java.io.Closeable;
@@ -139,13 +140,13 @@ final class BackupReader {
         }
 
         /**
-         * Up to {@code max} elements, and no more once they take {@code maxBytes} of the file (at
-         * least one); an empty list at the end of the section.
+         * The next elements up to the limit's count, and no more once they take its bytes of the
+         * file (at least one); an empty list at the end of the section.
          */
-        List<Element> next(int max, long maxBytes) throws IOException {
-            List<Element> batch = new ArrayList<>(Math.min(max, 1024));
+        List<Element> next(BatchLimit limit) throws IOException {
+            List<Element> batch = new ArrayList<>(Math.min(limit.rows(), 1024));
             long bytes = 0;
-            while (!done && batch.size() < max && bytes < maxBytes) {
+            while (!done && batch.size() < limit.rows() && bytes < limit.bytes()) {
                 if (parser.nextToken() == JsonToken.START_OBJECT) {
                     long start = parser.currentTokenLocation().getByteOffset();
                     batch.add(new Element(name, next++, parser.readValueAsTree()));

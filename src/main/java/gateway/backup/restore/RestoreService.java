@@ -1,5 +1,6 @@
 package gateway.backup.restore;
 
+import gateway.backup.domain.BatchLimit;
 import gateway.backup.format.BackupFormat;
 import gateway.backup.restore.BackupReader.Element;
 import gateway.backup.restore.BackupReader.Index;
@@ -36,8 +37,7 @@ public class RestoreService {
     private final ConfigRestore config;
     private final UsageRestore usage;
     private final MeterRegistry metrics;
-    private final int batchSize;
-    private final long batchMaxBytes;
+    private final BatchLimit batchLimit;
 
     RestoreService(ConfigRestore config, UsageRestore usage, MeterRegistry metrics,
             @ConfigProperty(name = "gateway-backup.restore.batch-size", defaultValue = "500") int batchSize,
@@ -45,8 +45,7 @@ public class RestoreService {
         this.config = config;
         this.usage = usage;
         this.metrics = metrics;
-        this.batchSize = batchSize;
-        this.batchMaxBytes = batchMaxSize.asLongValue();
+        this.batchLimit = new BatchLimit(batchSize, batchMaxSize.asLongValue());
     }
 
     /**
@@ -131,7 +130,7 @@ public class RestoreService {
     }
 
     private Uni<Void> batches(Context context, Section section, Function<List<Element>, Uni<Void>> handle) {
-        return Multi.createBy().repeating().uni(() -> blocking(context, () -> section.next(batchSize, batchMaxBytes)))
+        return Multi.createBy().repeating().uni(() -> blocking(context, () -> section.next(batchLimit)))
                 .until(List::isEmpty)
                 .onItem().transformToUniAndConcatenate(batch -> handle.apply(batch))
                 .collect().last().replaceWithVoid();

@@ -303,6 +303,23 @@ class RestoreTests {
     }
 
     @Test
+    void shouldRestoreLargePayloadsInBatchesCutByBytes() throws Exception {
+        ObjectNode file = fixtureJson();
+        ArrayNode requests = (ArrayNode) file.get("usage_requests");
+        ObjectNode template = (ObjectNode) requests.get(0);
+        java.time.Instant start = java.time.Instant.parse("2026-06-01T00:00:00Z");
+        for (int i = 0; i < 60; i++) {
+            ObjectNode request = template.deepCopy().put("id", 100_000 + i).put("created_at", start.plusSeconds(i).toString());
+            request.putObject("request_body").put("n", i).put("text", "y".repeat(3000)); // over the tests' 2 KB batches
+            requests.add(request);
+        }
+        restoreOk(JSON.writeValueAsBytes(file), SKIP_ALL);
+        assertEquals(63, db.count("requests"));
+        assertEquals(List.of("60"), db.column("select count(distinct request_body->>'n') from requests "
+                + "where length(request_body->>'text') = 3000"));
+    }
+
+    @Test
     void shouldRestoreMissingReferencesAsDocumented() throws Exception {
         ObjectNode file = fixtureJson();
         ((ObjectNode) file.get("usage_requests").get(0)).put("project_name", "Nowhere");
