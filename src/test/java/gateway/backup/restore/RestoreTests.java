@@ -273,16 +273,23 @@ class RestoreTests {
         assertEquals(0, db.count("channels"));
     }
 
-    @Test
-    void shouldRollBackEverythingWhenTheDatabaseConnectionIsLost() throws Exception {
+    /** The fixture with {@code count} more requests like its first one, a second apart, each shaped by {@code shape}. */
+    static ObjectNode fixtureWithMoreRequests(int count, java.util.function.ObjIntConsumer<ObjectNode> shape) throws Exception {
         ObjectNode file = fixtureJson();
         ArrayNode requests = (ArrayNode) file.get("usage_requests");
         ObjectNode template = (ObjectNode) requests.get(0);
         java.time.Instant start = java.time.Instant.parse("2026-06-01T00:00:00Z");
-        for (int i = 0; i < 50_000; i++) {
-            requests.add(template.deepCopy().put("id", 100_000 + i).put("created_at", start.plusSeconds(i).toString()));
+        for (int i = 0; i < count; i++) {
+            ObjectNode request = template.deepCopy().put("id", 100_000 + i).put("created_at", start.plusSeconds(i).toString());
+            shape.accept(request, i);
+            requests.add(request);
         }
-        byte[] body = JSON.writeValueAsBytes(file);
+        return file;
+    }
+
+    @Test
+    void shouldRollBackEverythingWhenTheDatabaseConnectionIsLost() throws Exception {
+        byte[] body = JSON.writeValueAsBytes(fixtureWithMoreRequests(50_000, (request, i) -> { }));
         var restore = java.util.concurrent.CompletableFuture.supplyAsync(() -> importFile(body, SKIP_ALL));
 
         // Once the restore is writing usage requests, end its database connection from outside.
@@ -304,15 +311,9 @@ class RestoreTests {
 
     @Test
     void shouldRestoreLargePayloadsInBatchesCutByBytes() throws Exception {
-        ObjectNode file = fixtureJson();
-        ArrayNode requests = (ArrayNode) file.get("usage_requests");
-        ObjectNode template = (ObjectNode) requests.get(0);
-        java.time.Instant start = java.time.Instant.parse("2026-06-01T00:00:00Z");
-        for (int i = 0; i < 60; i++) {
-            ObjectNode request = template.deepCopy().put("id", 100_000 + i).put("created_at", start.plusSeconds(i).toString());
-            request.putObject("request_body").put("n", i).put("text", "y".repeat(3000)); // over the tests' 2 KB batches
-            requests.add(request);
-        }
+        // Bodies of 3 KB, over the tests' 2 KB batch byte limit.
+        ObjectNode file = fixtureWithMoreRequests(60,
+                (request, i) -> request.putObject("request_body").put("n", i).put("text", "y".repeat(3000)));
         restoreOk(JSON.writeValueAsBytes(file), SKIP_ALL);
         assertEquals(63, db.count("requests"));
         assertEquals(List.of("60"), db.column("select count(distinct request_body->>'n') from requests "
