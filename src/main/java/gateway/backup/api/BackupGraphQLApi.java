@@ -1,15 +1,14 @@
 package gateway.backup.api;
 
 import gateway.backup.backup.BackupService;
+import gateway.backup.config.GatewayBackupConfig;
 import gateway.backup.backup.BackupSink;
 import gateway.backup.security.Owner;
 import io.quarkus.logging.Log;
-import io.quarkus.runtime.configuration.MemorySize;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.core.buffer.Buffer;
 import jakarta.inject.Inject;
 import java.nio.charset.StandardCharsets;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.eclipse.microprofile.graphql.Description;
 import org.eclipse.microprofile.graphql.GraphQLApi;
 import org.eclipse.microprofile.graphql.Mutation;
@@ -24,15 +23,15 @@ public class BackupGraphQLApi {
     @Inject
     BackupService backups;
 
-    @ConfigProperty(name = "gateway-backup.backup.inline-max-size", defaultValue = "16M")
-    MemorySize inlineMaxSize;
+    @Inject
+    GatewayBackupConfig config;
 
     @Mutation("backup")
     @Description("Backs up the selected data and returns the file inline in data, up to the inline size limit; "
             + "larger files come from GET /api/backups/export.")
     public Uni<@NonNull BackupPayload> backup(@NonNull BackupOptionsInput input) {
         owner.require();
-        InlineSink sink = new InlineSink(inlineMaxSize.asLongValue());
+        InlineSink sink = new InlineSink(config.backup().inlineMaxSize().asLongValue());
         return backups.backup(input.toOptions(), sink, false)
                 .map(summary -> BackupPayload.of(true, sink.content(), "Backup created: " + summary.rows()))
                 .onFailure(InlineLimitExceeded.class).recoverWithItem(e -> BackupPayload.of(false, null, e.getMessage()))

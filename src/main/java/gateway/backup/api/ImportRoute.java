@@ -1,10 +1,10 @@
 package gateway.backup.api;
 
+import gateway.backup.config.GatewayBackupConfig;
 import gateway.backup.restore.RestoreException;
 import gateway.backup.restore.RestoreOptions;
 import gateway.backup.restore.RestoreService;
 import io.quarkus.logging.Log;
-import io.quarkus.runtime.configuration.MemorySize;
 import io.vertx.core.Vertx;
 import io.vertx.core.file.AsyncFile;
 import io.vertx.core.file.OpenOptions;
@@ -18,7 +18,6 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import java.io.File;
 import java.nio.file.Path;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /**
  * {@code POST /api/backups/import}: the body is a backup file (plain or gzip). It is piped to a
@@ -32,11 +31,10 @@ public class ImportRoute {
     private final Vertx vertx;
     private final long maxUploadSize;
 
-    ImportRoute(RestoreService restores, Vertx vertx,
-            @ConfigProperty(name = "gateway-backup.restore.max-upload-size", defaultValue = "10G") MemorySize maxUploadSize) {
+    ImportRoute(RestoreService restores, Vertx vertx, GatewayBackupConfig config) {
         this.restores = restores;
         this.vertx = vertx;
-        this.maxUploadSize = maxUploadSize.asLongValue();
+        this.maxUploadSize = config.restore().maxUploadSize().asLongValue();
     }
 
     void register(@Observes Router router) {

@@ -1,6 +1,6 @@
 package gateway.backup.api;
 
-import io.quarkus.runtime.configuration.MemorySize;
+import gateway.backup.config.GatewayBackupConfig;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.json.DecodeException;
@@ -15,7 +15,6 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import java.nio.file.Path;
 import java.util.List;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /**
  * The GraphQL multipart request spec on {@code POST /graphql}, as the gateway's admin UI sends
@@ -35,15 +34,11 @@ public class MultipartGraphQLRoute {
     private final String uploadDirectory;
     private final long maxGraphQLRequestSize;
 
-    MultipartGraphQLRoute(UploadRegistry uploads,
-            @ConfigProperty(name = "gateway-backup.restore.max-upload-size", defaultValue = "10G") MemorySize maxUploadSize,
-            @ConfigProperty(name = "gateway-backup.restore.upload-directory", defaultValue = "${java.io.tmpdir}/gateway-backup-uploads")
-            String uploadDirectory,
-            @ConfigProperty(name = "gateway-backup.graphql.max-request-size", defaultValue = "16M") MemorySize maxGraphQLRequestSize) {
+    MultipartGraphQLRoute(UploadRegistry uploads, GatewayBackupConfig config) {
         this.uploads = uploads;
-        this.maxUploadSize = maxUploadSize.asLongValue();
-        this.uploadDirectory = uploadDirectory;
-        this.maxGraphQLRequestSize = maxGraphQLRequestSize.asLongValue();
+        this.maxUploadSize = config.restore().maxUploadSize().asLongValue();
+        this.uploadDirectory = config.restore().uploadDirectory();
+        this.maxGraphQLRequestSize = config.graphql().maxRequestSize().asLongValue();
     }
 
     void register(@Observes Router router) {

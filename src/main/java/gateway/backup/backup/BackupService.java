@@ -1,5 +1,6 @@
 package gateway.backup.backup;
 
+import gateway.backup.config.GatewayBackupConfig;
 import gateway.backup.domain.ApiKeyRepository;
 import gateway.backup.domain.BatchLimit;
 import gateway.backup.domain.ChannelModelPriceRepository;
@@ -13,7 +14,6 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.quarkus.hibernate.reactive.panache.Panache;
 import io.quarkus.logging.Log;
-import io.quarkus.runtime.configuration.MemorySize;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -26,7 +26,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Supplier;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /** Writes a backup file of a consistent snapshot to a sink, batch by batch. */
 @ApplicationScoped
@@ -45,9 +44,7 @@ public class BackupService {
 
     BackupService(ProjectRepository projects, ChannelRepository channels, ModelRepository models,
             ChannelModelPriceRepository prices, ApiKeyRepository apiKeys, UsageRequestRepository requests,
-            UsageLogRepository usageLogs, MeterRegistry metrics,
-            @ConfigProperty(name = "gateway-backup.backup.batch-size", defaultValue = "500") int batchSize,
-            @ConfigProperty(name = "gateway-backup.backup.batch-max-size", defaultValue = "1M") MemorySize batchMaxSize) {
+            UsageLogRepository usageLogs, MeterRegistry metrics, GatewayBackupConfig config) {
         this.projects = projects;
         this.channels = channels;
         this.models = models;
@@ -56,7 +53,7 @@ public class BackupService {
         this.requests = requests;
         this.usageLogs = usageLogs;
         this.metrics = metrics;
-        this.batchLimit = new BatchLimit(batchSize, batchMaxSize.asLongValue());
+        this.batchLimit = config.backup().batchLimit();
         this.clock = Clock.systemUTC();
     }
 

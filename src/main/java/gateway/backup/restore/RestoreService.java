@@ -1,5 +1,6 @@
 package gateway.backup.restore;
 
+import gateway.backup.config.GatewayBackupConfig;
 import gateway.backup.domain.BatchLimit;
 import gateway.backup.format.BackupFormat;
 import gateway.backup.restore.BackupReader.Element;
@@ -9,7 +10,6 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.quarkus.hibernate.reactive.panache.Panache;
 import io.quarkus.logging.Log;
-import io.quarkus.runtime.configuration.MemorySize;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.mutiny.infrastructure.Infrastructure;
@@ -23,7 +23,6 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.function.Function;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.hibernate.FlushMode;
 
 /**
@@ -39,13 +38,11 @@ public class RestoreService {
     private final MeterRegistry metrics;
     private final BatchLimit batchLimit;
 
-    RestoreService(ConfigRestore config, UsageRestore usage, MeterRegistry metrics,
-            @ConfigProperty(name = "gateway-backup.restore.batch-size", defaultValue = "500") int batchSize,
-            @ConfigProperty(name = "gateway-backup.restore.batch-max-size", defaultValue = "1M") MemorySize batchMaxSize) {
+    RestoreService(ConfigRestore config, UsageRestore usage, MeterRegistry metrics, GatewayBackupConfig settings) {
         this.config = config;
         this.usage = usage;
         this.metrics = metrics;
-        this.batchLimit = new BatchLimit(batchSize, batchMaxSize.asLongValue());
+        this.batchLimit = settings.restore().batchLimit();
     }
 
     /**

@@ -1,15 +1,15 @@
 package gateway.backup.security;
 
+import gateway.backup.config.GatewayBackupConfig;
 import io.smallrye.jwt.auth.principal.JWTAuthContextInfo;
 import io.smallrye.jwt.config.JWTAuthContextInfoProvider;
 import jakarta.annotation.Priority;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Alternative;
 import jakarta.enterprise.inject.Produces;
+import jakarta.inject.Inject;
 import java.nio.charset.StandardCharsets;
-import java.util.Optional;
 import javax.crypto.spec.SecretKeySpec;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /**
  * Verifies tokens with the raw HS256 secret the gateway signs with. smallrye-jwt only
@@ -19,8 +19,8 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 @ApplicationScoped
 public class GatewayJwtContext {
 
-    @ConfigProperty(name = "gateway-backup.jwt.secret")
-    Optional<String> secret;
+    @Inject
+    GatewayBackupConfig config;
 
     @Produces
     @Alternative
@@ -28,7 +28,7 @@ public class GatewayJwtContext {
     @ApplicationScoped
     JWTAuthContextInfo contextInfo(JWTAuthContextInfoProvider standard) {
         JWTAuthContextInfo info = standard.getContextInfo();
-        secret.filter(s -> !s.isBlank()).ifPresent(s -> info.setSecretVerificationKey(
+        config.jwt().secret().filter(s -> !s.isBlank()).ifPresent(s -> info.setSecretVerificationKey(
                 new SecretKeySpec(s.getBytes(StandardCharsets.UTF_8), "HmacSHA256")));
         return info;
     }

@@ -1,8 +1,10 @@
 package gateway.backup.security;
 
+import gateway.backup.config.GatewayBackupConfig;
 import io.quarkus.runtime.LaunchMode;
 import io.quarkus.runtime.StartupEvent;
 import jakarta.enterprise.event.Observes;
+import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
 import java.nio.charset.StandardCharsets;
 import java.util.Optional;
@@ -18,8 +20,8 @@ public class JwtSecretCheck {
 
     static final int MIN_SECRET_BYTES = 32;
 
-    @ConfigProperty(name = "gateway-backup.jwt.secret")
-    Optional<String> secret;
+    @Inject
+    GatewayBackupConfig config;
 
     @ConfigProperty(name = "mp.jwt.verify.publickey")
     Optional<String> publicKey;
@@ -31,7 +33,7 @@ public class JwtSecretCheck {
         if (LaunchMode.current() != LaunchMode.NORMAL || publicKey.isPresent() || publicKeyLocation.isPresent()) {
             return;
         }
-        String problem = problemWith(secret.orElse(""));
+        String problem = problemWith(config.jwt().secret().orElse(""));
         if (problem != null) {
             throw new IllegalStateException(problem);
         }

@@ -1,0 +1,74 @@
+package gateway.backup.config;
+
+import gateway.backup.domain.BatchLimit;
+import io.quarkus.runtime.configuration.MemorySize;
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+import jakarta.validation.constraints.Min;
+import java.util.Optional;
+
+/** Every {@code gateway-backup.*} setting; README.md's configuration table lists them. */
+@ConfigMapping(prefix = "gateway-backup")
+public interface GatewayBackupConfig {
+
+    Backup backup();
+
+    Restore restore();
+
+    Graphql graphql();
+
+    Jwt jwt();
+
+    interface Backup {
+        /** Usage rows per keyset batch. */
+        @WithDefault("500")
+        @Min(1)
+        int batchSize();
+
+        /** A batch ends early once its rows' JSON reaches this size (large request payloads). */
+        @WithDefault("1M")
+        MemorySize batchMaxSize();
+
+        /** Largest file the GraphQL backup returns inline. */
+        @WithDefault("16M")
+        MemorySize inlineMaxSize();
+
+        default BatchLimit batchLimit() {
+            return new BatchLimit(batchSize(), batchMaxSize().asLongValue());
+        }
+    }
+
+    interface Restore {
+        /** File elements per batch. */
+        @WithDefault("500")
+        @Min(1)
+        int batchSize();
+
+        /** A batch ends early once its elements take this much of the file. */
+        @WithDefault("1M")
+        MemorySize batchMaxSize();
+
+        /** Largest file restore accepts, multipart or import. */
+        @WithDefault("10G")
+        MemorySize maxUploadSize();
+
+        /** Where multipart uploads are spooled until their request ends. */
+        @WithDefault("${java.io.tmpdir}/gateway-backup-uploads")
+        String uploadDirectory();
+
+        default BatchLimit batchLimit() {
+            return new BatchLimit(batchSize(), batchMaxSize().asLongValue());
+        }
+    }
+
+    interface Graphql {
+        /** Largest plain (non-multipart) GraphQL request. */
+        @WithDefault("16M")
+        MemorySize maxRequestSize();
+    }
+
+    interface Jwt {
+        /** The HS256 secret the gateway signs tokens with (GATEWAY_BACKUP_JWT_SECRET). */
+        Optional<String> secret();
+    }
+}
