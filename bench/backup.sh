@@ -35,7 +35,8 @@ for n in "${sizes[@]}"; do
   done
   seconds=$(median "${times[@]}")
   rss=$(median "${rsses[@]}")
-  range="$(printf '%s\n' "${rsses[@]}" | sort -n | head -1)-$(printf '%s\n' "${rsses[@]}" | sort -n | tail -1)"
+  sorted=($(printf '%s\n' "${rsses[@]}" | sort -n))
+  range="${sorted[0]}-${sorted[-1]}"
   rss_by_size+=("$rss")
   base=$(bench_seconds bash -c "psql -h 127.0.0.1 -U gateway -d $db -c \"\\copy (select row_to_json(t) from requests t) to '/dev/null'\" && \
                                 psql -h 127.0.0.1 -U gateway -d $db -c \"\\copy (select row_to_json(t) from usage_logs t) to '/dev/null'\"")

@@ -19,35 +19,29 @@ public interface GatewayBackupConfig {
 
     Jwt jwt();
 
-    interface Backup {
-        /** Usage rows per keyset batch. */
+    /** How usage rows (backup) or file elements (restore) are grouped in batches. */
+    interface Batches {
+        /** Rows or elements per batch. */
         @WithDefault("500")
         @Min(1)
         int batchSize();
 
-        /** A batch ends early once its rows' JSON reaches this size (large request payloads). */
+        /** A batch ends early once its JSON reaches this size (large request payloads). */
         @WithDefault("1M")
         MemorySize batchMaxSize();
-
-        /** Largest file the GraphQL backup returns inline. */
-        @WithDefault("16M")
-        MemorySize inlineMaxSize();
 
         default BatchLimit batchLimit() {
             return new BatchLimit(batchSize(), batchMaxSize().asLongValue());
         }
     }
 
-    interface Restore {
-        /** File elements per batch. */
-        @WithDefault("500")
-        @Min(1)
-        int batchSize();
+    interface Backup extends Batches {
+        /** Largest file the GraphQL backup returns inline. */
+        @WithDefault("16M")
+        MemorySize inlineMaxSize();
+    }
 
-        /** A batch ends early once its elements take this much of the file. */
-        @WithDefault("1M")
-        MemorySize batchMaxSize();
-
+    interface Restore extends Batches {
         /** Largest file restore accepts, multipart or import. */
         @WithDefault("10G")
         MemorySize maxUploadSize();
@@ -55,10 +49,6 @@ public interface GatewayBackupConfig {
         /** Where multipart uploads are spooled until their request ends. */
         @WithDefault("${java.io.tmpdir}/gateway-backup-uploads")
         String uploadDirectory();
-
-        default BatchLimit batchLimit() {
-            return new BatchLimit(batchSize(), batchMaxSize().asLongValue());
-        }
     }
 
     interface Graphql {
