@@ -19,6 +19,8 @@ public interface GatewayBackupConfig {
 
     Jwt jwt();
 
+    AutoBackup autoBackup();
+
     /** How usage rows (backup) or file elements (restore) are grouped in batches. */
     interface Batches {
         /** Rows or elements per batch. */
@@ -55,6 +57,21 @@ public interface GatewayBackupConfig {
         /** Largest plain (non-multipart) GraphQL request. */
         @WithDefault("16M")
         MemorySize maxRequestSize();
+    }
+
+    /** The scheduled backup; what and where come from the gateway's settings in the database. */
+    interface AutoBackup {
+        /** When the schedule fires (Quartz cron, seconds first), in the timezone below. */
+        @WithDefault("0 0 2 * * ?")
+        String cron();
+
+        /** Timezone of the schedule when the gateway's system_general_settings names none. */
+        @WithDefault("UTC")
+        String timezone();
+
+        /** Backup file names start with this, then yyyy-MM-dd_HH-mm-ss. */
+        @WithDefault("axonhub-backup-")
+        String filePrefix();
     }
 
     interface Jwt {
