@@ -3,6 +3,7 @@ package gateway.backup.api;
 import gateway.backup.restore.ConflictStrategy;
 import gateway.backup.restore.RestoreOptions;
 import org.eclipse.microprofile.graphql.DefaultValue;
+import org.eclipse.microprofile.graphql.Description;
 import org.eclipse.microprofile.graphql.Input;
 import org.eclipse.microprofile.graphql.NonNull;
 
@@ -35,11 +36,15 @@ public class RestoreOptionsInput {
     @NonNull
     @DefaultValue("skip")
     public BackupConflictStrategy projectConflictStrategy = BackupConflictStrategy.skip;
+    @DefaultValue("false")
+    @Description("Run the whole restore and report it, then roll it back: nothing is written.")
+    public boolean dryRun;
 
     RestoreOptions toOptions() {
         return new RestoreOptions(includeProjects, includeChannels, includeModelPrices, includeModels, includeAPIKeys,
                 includeUsageStats, strategy(channelConflictStrategy), strategy(modelConflictStrategy),
-                strategy(modelPriceConflictStrategy), strategy(apiKeyConflictStrategy), strategy(projectConflictStrategy));
+                strategy(modelPriceConflictStrategy), strategy(apiKeyConflictStrategy), strategy(projectConflictStrategy),
+                dryRun);
     }
 
     private static ConflictStrategy strategy(BackupConflictStrategy strategy) {

@@ -15,7 +15,7 @@ final class RestoreOptionsParams {
                 params.flag("includeAPIKeys", null), params.flag("includeUsageStats", true),
                 strategy(params, "channelConflictStrategy", null), strategy(params, "modelConflictStrategy", null),
                 strategy(params, "modelPriceConflictStrategy", null), strategy(params, "apiKeyConflictStrategy", null),
-                strategy(params, "projectConflictStrategy", ConflictStrategy.skip));
+                strategy(params, "projectConflictStrategy", ConflictStrategy.skip), params.flag("dryRun", false));
     }
 
     private static ConflictStrategy strategy(QueryParameters params, String name, ConflictStrategy defaultValue) {

@@ -20,6 +20,8 @@ public class RestoreReport {
         }
     }
 
+    /** True when nothing was written: the restore ran and was rolled back. */
+    public boolean dryRun;
     public List<KindCounts> kinds = new ArrayList<>();
     public List<String> warnings = new ArrayList<>();
     public long warningCount;
@@ -57,7 +59,7 @@ public class RestoreReport {
 
     /** One line, e.g. for the GraphQL message. */
     public String summary() {
-        StringBuilder text = new StringBuilder("Restore completed");
+        StringBuilder text = new StringBuilder(dryRun ? "Dry run, nothing written; the restore would complete" : "Restore completed");
         for (KindCounts counts : kinds) {
             text.append("; ").append(counts.kind).append(": ").append(counts.created).append(" created, ")
                     .append(counts.updated).append(" updated, ").append(counts.skipped).append(" skipped");

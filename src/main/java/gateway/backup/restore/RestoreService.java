@@ -60,7 +60,8 @@ public class RestoreService {
                         .chain(index -> Panache.withTransaction(() -> Panache.getSession()
                                 // Flushed explicitly after each kind: no dirty check of every entity before each query.
                                 .invoke(session -> session.setFlushMode(FlushMode.COMMIT))
-                                .chain(() -> restoreAll(context, index, options, report))))
+                                .chain(() -> restoreAll(context, index, options, report))
+                                .chain(() -> options.dryRun() ? rollBack(report) : Uni.createFrom().voidItem())))
                         .eventually(() -> plain.equals(file) ? Uni.createFrom().voidItem()
                                 : blocking(context, () -> Files.deleteIfExists(plain)).replaceWithVoid()))
                 .map(done -> report)
@@ -99,6 +100,12 @@ public class RestoreService {
                         batch -> usage.restoreRequests(batch, refs, report)))
                 .chain(() -> each(context, index, BackupFormat.USAGE_LOGS, options.includeUsageStats(),
                         batch -> usage.restoreLogs(batch, refs, report)));
+    }
+
+    /** A dry run: the report stands, the transaction ends in a rollback instead of a commit. */
+    private static Uni<Void> rollBack(RestoreReport report) {
+        report.dryRun = true;
+        return Panache.currentTransaction().invoke(transaction -> transaction.markForRollback()).replaceWithVoid();
     }
 
     /** Runs each element's restore in turn. */

@@ -72,6 +72,23 @@ class MultipartRestoreTests {
     }
 
     @Test
+    void shouldRollBackADryRunAndSayItWasOne() throws Exception {
+        String operations = OPERATIONS.replace("report {", "report { dryRun").replace("\"apiKeyConflictStrategy\":\"skip\"}",
+                "\"apiKeyConflictStrategy\":\"skip\",\"dryRun\":true}");
+        given().header("Authorization", "Bearer " + TestTokens.owner())
+                .multiPart("operations", operations)
+                .multiPart("map", "{\"0\":[\"variables.file\"]}")
+                .multiPart("0", fixture(), "application/json")
+                .post("/admin/graphql").then().statusCode(200)
+                .body("data.restore.success", equalTo(true))
+                .body("data.restore.message", containsString("Dry run, nothing written"))
+                .body("data.restore.report.dryRun", equalTo(true))
+                .body("data.restore.report.kinds.find { it.kind == 'usage_requests' }.created", equalTo(3));
+        assertEquals(0, db.count("requests"));
+        assertEquals(0, db.count("channels"));
+    }
+
+    @Test
     void shouldWorkWithTheAdminUiExampleScript() throws Exception {
         Path script = Path.of(getClass().getResource("/restore-multipart.sh").toURI());
         ProcessBuilder withToken = new ProcessBuilder("bash", script.toString(), fixture().getPath(),

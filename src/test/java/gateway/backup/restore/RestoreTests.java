@@ -191,6 +191,35 @@ class RestoreTests {
     }
 
     @Test
+    void shouldReportWhatARealRestoreWouldDoAndWriteNothingOnADryRun() throws Exception {
+        restoreOk(fixture(), SKIP_ALL);
+        ObjectNode changed = fixtureJson();
+        ((ObjectNode) changed.get("channels").get(0)).put("base_url", "https://changed.example");
+        ((ObjectNode) changed.get("projects").get(0)).put("name", "A project only in the file");
+        byte[] file = JSON.writeValueAsBytes(changed);
+        String params = withStrategy("channelConflictStrategy", "overwrite");
+        String before = everything();
+        List<Long> rowsBefore = rowCounts();
+
+        JsonNode dry = restoreOk(file, params + "&dryRun=true");
+        assertTrue(dry.get("dryRun").asBoolean(), dry.toString());
+        assertEquals(before, everything(), "a dry run writes nothing");
+        assertEquals(rowsBefore, rowCounts(), "every table keeps its rows");
+        assertEquals(2, counted(dry, "channels", "updated"), "overwrite updates every channel of the file");
+        assertEquals(1, counted(dry, "projects", "created"), dry.toString());
+
+        JsonNode real = restoreOk(file, params);
+        assertFalse(real.get("dryRun").asBoolean());
+        assertEquals(dry.get("kinds"), real.get("kinds"), "the dry run reports exactly what the real run does");
+        assertEquals(dry.get("warnings"), real.get("warnings"));
+        assertEquals("https://changed.example", db.column("select base_url from channels where name = 'OpenAI Main'").get(0));
+    }
+
+    List<Long> rowCounts() {
+        return java.util.Arrays.stream(TestDatabase.GATEWAY_TABLES.split(", ")).map(db::count).toList();
+    }
+
+    @Test
     void shouldRejectInvalidJsonAndWriteNothing() throws Exception {
         String text = new String(fixture());
         byte[] broken = text.substring(0, text.lastIndexOf("usage_logs") + 40).getBytes();
