@@ -25,7 +25,7 @@ final class ServiceSettings {
 
     static final Path APPLICATION_PROPERTIES = Path.of("src/main/resources/application.properties");
 
-    /** Quarkus' own settings that deployments set (each is also a key in application.properties). */
+    /** Quarkus' own settings a deployment sets (the database and the HTTP port). */
     static final Set<String> QUARKUS_NAMES = Set.of("QUARKUS_DATASOURCE_USERNAME", "QUARKUS_DATASOURCE_PASSWORD",
             "QUARKUS_DATASOURCE_JDBC_URL", "QUARKUS_DATASOURCE_REACTIVE_URL", "QUARKUS_HTTP_PORT");
 
