@@ -37,12 +37,15 @@ public class RestoreService {
     private final UsageRestore usage;
     private final MeterRegistry metrics;
     private final BatchLimit batchLimit;
+    private final ShutdownSignal shutdown;
 
-    RestoreService(ConfigRestore config, UsageRestore usage, MeterRegistry metrics, GatewayBackupConfig settings) {
+    RestoreService(ConfigRestore config, UsageRestore usage, MeterRegistry metrics, GatewayBackupConfig settings,
+            ShutdownSignal shutdown) {
         this.config = config;
         this.usage = usage;
         this.metrics = metrics;
         this.batchLimit = settings.restore().batchLimit();
+        this.shutdown = shutdown;
     }
 
     /**
@@ -73,7 +76,8 @@ public class RestoreService {
                 .onFailure().invoke(failure -> {
                     timer.stop(metrics.timer("gateway.backup.restore.duration", "outcome", "failure"));
                     metrics.counter("gateway.backup.restores", "outcome", "failure").increment();
-                    Log.warnf("restore: rolled back: %s", failure instanceof RestoreException ? failure.getMessage()
+                    Log.warnf("restore: rolled back: %s", failure instanceof RestoreException
+                            || failure instanceof RestoreInterruptedException ? failure.getMessage()
                             : failure.getClass().getSimpleName());
                 });
     }
@@ -136,7 +140,10 @@ public class RestoreService {
     private Uni<Void> batches(Context context, Section section, Function<List<Element>, Uni<Void>> handle) {
         return Multi.createBy().repeating().uni(() -> blocking(context, () -> section.next(batchLimit)))
                 .until(List::isEmpty)
-                .onItem().transformToUniAndConcatenate(batch -> handle.apply(batch))
+                // On SIGTERM the next batch fails instead of running: the transaction rolls back.
+                .onItem().transformToUniAndConcatenate(batch -> shutdown.shuttingDown()
+                        ? Uni.createFrom().<Void>failure(new RestoreInterruptedException())
+                        : handle.apply(batch))
                 .collect().last().replaceWithVoid();
     }
 

@@ -3,6 +3,7 @@
  * once (BackupReader), then its sections are read in dependency order a batch at a time on a
  * worker thread and written on the event loop, all in one transaction: any error rolls back
  * everything. Never holds the file in memory; old request ids map to new ones in a temporary
- * table. Warnings and errors never contain API key values or credentials.
+ * table. On SIGTERM (ShutdownSignal) a restore in progress fails at its next batch and rolls
+ * back. Warnings and errors never contain API key values or credentials.
  */
 package gateway.backup.restore;
