@@ -48,7 +48,8 @@ public class GraphQLRequestGuard {
         // Runs again after /admin/graphql's reroute, before the GraphQL handler picks the answer's type.
         router.route("/graphql").order(-1000).handler(this::preferJson);
         // After the multipart route, which hands on a JSON body of its own.
-        router.post("/graphql").order(MultipartGraphQLRoute.ORDER + 1).handler(this::checkHeaders)
+        router.post("/graphql").order(MultipartGraphQLRoute.ORDER + 1).handler(this::checkHeaders);
+        router.post("/graphql").order(MultipartGraphQLRoute.ORDER + 2)
                 .handler(BodyHandler.create(false).setBodyLimit(maxRequestSize))
                 .handler(this::checkDocument);
     }
@@ -108,9 +109,12 @@ public class GraphQLRequestGuard {
         if (fileOperations > 1) {
             MultipartGraphQLRoute.error(ctx, 400, "A GraphQL request may run at most one backup or restore "
                     + "(this one has " + fileOperations + "); send one request per file");
-        } else {
-            ctx.next();
+            return;
         }
+        if (fileOperations == 1) {
+            Connections.keepOpenWhileWorking(ctx);
+        }
+        ctx.next();
     }
 
     /** The most backup and restore fields (aliases included) any one mutation of the document selects. */

@@ -108,6 +108,7 @@ public class ImportRoute {
             });
             request.endHandler(end -> {
                 if (!failed) {
+                    Connections.keepOpenWhileWorking(ctx);
                     file.close(closed -> restore());
                 }
             });
@@ -137,6 +138,9 @@ public class ImportRoute {
 
         /** Stops reading, deletes the file, and answers unless the client is gone (status 0). */
         private void fail(int status, String message) {
+            if (failed) {
+                return;
+            }
             failed = true;
             file.close(closed -> cleanUp(() -> {
                 if (status != 0) {

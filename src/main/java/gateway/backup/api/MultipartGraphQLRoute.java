@@ -3,6 +3,7 @@ package gateway.backup.api;
 import gateway.backup.config.GatewayBackupConfig;
 import gateway.backup.restore.RestoreException;
 import gateway.backup.restore.Spool;
+import io.netty.handler.codec.http.multipart.HttpPostRequestDecoder;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpHeaders;
@@ -37,6 +38,7 @@ public class MultipartGraphQLRoute {
 
     // After authentication (-200) and authorization (-100), before the GraphQL handler.
     static final int ORDER = -50;
+    private static final String SHARE = "gateway-backup.spool-share";
 
     private final UploadRegistry uploads;
     private final Spool spool;
@@ -54,29 +56,40 @@ public class MultipartGraphQLRoute {
         // Before authentication, so path rules see /graphql.
         router.route("/admin/graphql").order(-1000).handler(ctx -> ctx.reroute("/graphql"));
         router.post("/graphql").consumes("multipart/form-data").order(ORDER)
-                .handler(this::reserveSpace)
-                .handler(BodyHandler.create(spool.directory().toString()).setBodyLimit(maxUploadSize)
-                        .setDeleteUploadedFilesOnEnd(true).setMergeFormAttributes(false))
+                .handler(this::spoolUpload)
                 .handler(this::toJsonRequest)
                 .failureHandler(this::failure);
     }
 
-    /** The upload's declared size counts against the spool cap until the request ends. */
-    private void reserveSpace(RoutingContext ctx) {
+    /**
+     * Streams the parts to the spool directory (Vert.x' BodyHandler), within a share of the spool
+     * cap taken before the first byte: the declared Content-Length, or for a chunked upload all the
+     * room left up to the upload limit. The share is given back when the request ends.
+     */
+    private void spoolUpload(RoutingContext ctx) {
         Long length = Requests.contentLength(ctx.request());
-        if (length == null) {
-            error(ctx, 411, "A multipart GraphQL request needs a Content-Length");
-        } else if (length > maxUploadSize) {
+        if (length != null && length > maxUploadSize) {
             error(ctx, 413, tooLarge());
-        } else if (!spool.tryReserve(length)) {
-            error(ctx, 507, spool.full());
-        } else {
-            ctx.addEndHandler(ended -> spool.release(length));
-            ctx.next();
+            return;
         }
+        long share = length != null ? length : Math.min(maxUploadSize, spool.free());
+        if (share <= 0 || !spool.tryReserve(share)) {
+            error(ctx, 507, spool.full());
+            return;
+        }
+        long[] held = {share};
+        ctx.addEndHandler(ended -> spool.release(held[0]));
+        ctx.put(SHARE, held);
+        BodyHandler.create(spool.directory().toString()).setBodyLimit(share)
+                .setDeleteUploadedFilesOnEnd(true).setMergeFormAttributes(false).handle(ctx);
     }
 
     private void toJsonRequest(RoutingContext ctx) {
+        // The upload is in: keep only what it took of its share of the spool cap.
+        long[] held = ctx.get(SHARE);
+        long taken = Math.min(held[0], ctx.request().bytesRead());
+        spool.release(held[0] - taken);
+        held[0] = taken;
         JsonObject operations;
         JsonObject map;
         try {
@@ -115,6 +128,7 @@ public class MultipartGraphQLRoute {
         }
         // gzip files are decompressed into the spool now (blocking file I/O, so on a worker), within the
         // decompressed-size and spool caps; a client that goes away stops it.
+        Connections.keepOpenWhileWorking(ctx);
         AtomicBoolean stopped = new AtomicBoolean();
         ctx.request().connection().closeHandler(closed -> stopped.set(true));
         vertx.<Map<String, Path>>executeBlocking(() -> {
@@ -205,10 +219,13 @@ public class MultipartGraphQLRoute {
         for (FileUpload file : ctx.fileUploads()) {
             vertx.fileSystem().delete(file.uploadedFileName(), deleted -> { });
         }
-        if (ctx.statusCode() == 413) {
+        long[] share = ctx.get(SHARE);
+        if (ctx.failure() instanceof HttpPostRequestDecoder.TooManyFormFieldsException) {
+            error(ctx, 400, "Invalid multipart GraphQL request: too many parts; send operations, map and one file");
+        } else if (ctx.statusCode() == 413 && share != null && share[0] < maxUploadSize) {
+            error(ctx, 507, spool.full());
+        } else if (ctx.statusCode() == 413) {
             error(ctx, 413, tooLarge());
-        } else if (ctx.statusCode() == 400) {
-            error(ctx, 400, "Invalid multipart GraphQL request: send the parts operations, map and one file");
         } else {
             ctx.next();
         }

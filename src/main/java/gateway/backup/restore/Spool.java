@@ -93,8 +93,9 @@ public class Spool {
         used.addAndGet(-bytes);
     }
 
-    public long maxTotal() {
-        return maxTotal;
+    /** Bytes of the spool cap not taken right now. */
+    public long free() {
+        return maxTotal - used.get();
     }
 
     public String full() {
