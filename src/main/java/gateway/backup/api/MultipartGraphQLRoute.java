@@ -3,7 +3,6 @@ package gateway.backup.api;
 import gateway.backup.config.GatewayBackupConfig;
 import gateway.backup.restore.RestoreException;
 import gateway.backup.restore.Spool;
-import io.netty.handler.codec.http.multipart.HttpPostRequestDecoder;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpHeaders;
@@ -39,6 +38,7 @@ public class MultipartGraphQLRoute {
     // After authentication (-200) and authorization (-100), before the GraphQL handler.
     static final int ORDER = -50;
     private static final String SHARE = "gateway-backup.spool-share";
+    private static final String UPLOADED = "gateway-backup.uploaded";
 
     private final UploadRegistry uploads;
     private final Spool spool;
@@ -85,6 +85,7 @@ public class MultipartGraphQLRoute {
     }
 
     private void toJsonRequest(RoutingContext ctx) {
+        ctx.put(UPLOADED, true);
         // The upload is in: keep only what it took of its share of the spool cap.
         long[] held = ctx.get(SHARE);
         long taken = Math.min(held[0], ctx.request().bytesRead());
@@ -220,8 +221,10 @@ public class MultipartGraphQLRoute {
             vertx.fileSystem().delete(file.uploadedFileName(), deleted -> { });
         }
         long[] share = ctx.get(SHARE);
-        if (ctx.failure() instanceof HttpPostRequestDecoder.TooManyFormFieldsException) {
-            error(ctx, 400, "Invalid multipart GraphQL request: too many parts; send operations, map and one file");
+        if (ctx.statusCode() != 413 && ctx.get(UPLOADED) == null) {
+            // The decoder gave up on the body (e.g. more parts than the limit of 256) and closed the file pipes.
+            error(ctx, 400, "Invalid multipart GraphQL request: the parts could not be read; "
+                    + "send operations, map and one file");
         } else if (ctx.statusCode() == 413 && share != null && share[0] < maxUploadSize) {
             error(ctx, 507, spool.full());
         } else if (ctx.statusCode() == 413) {
