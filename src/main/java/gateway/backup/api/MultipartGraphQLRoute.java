@@ -221,7 +221,7 @@ public class MultipartGraphQLRoute {
             vertx.fileSystem().delete(file.uploadedFileName(), deleted -> { });
         }
         long[] share = ctx.get(SHARE);
-        if (ctx.statusCode() != 413 && ctx.get(UPLOADED) == null) {
+        if (share != null && ctx.statusCode() != 413 && ctx.get(UPLOADED) == null) {
             // The decoder gave up on the body (e.g. more parts than the limit of 256) and closed the file pipes.
             error(ctx, 400, "Invalid multipart GraphQL request: the parts could not be read; "
                     + "send operations, map and one file");
