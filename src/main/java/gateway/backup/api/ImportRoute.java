@@ -203,6 +203,10 @@ public class ImportRoute {
 
     private static void error(RoutingContext ctx, int status, String message) {
         if (!ctx.response().ended() && !ctx.response().closed()) {
+            if (!ctx.request().isEnded()) {
+                // The rest of the body will not be read: close rather than keep the connection in doubt.
+                ctx.response().putHeader(HttpHeaders.CONNECTION, "close");
+            }
             ctx.response().setStatusCode(status).putHeader(HttpHeaders.CONTENT_TYPE, "application/json")
                     .end(new JsonObject().put("error", message).encode());
         }

@@ -240,6 +240,10 @@ public class MultipartGraphQLRoute {
 
     static void error(RoutingContext ctx, int status, String message) {
         if (!ctx.response().ended() && !ctx.response().closed()) {
+            if (!ctx.request().isEnded()) {
+                // The rest of the body will not be read: close rather than keep the connection in doubt.
+                ctx.response().putHeader(HttpHeaders.CONNECTION, "close");
+            }
             ctx.response().setStatusCode(status).putHeader(HttpHeaders.CONTENT_TYPE, "application/json")
                     .end(new JsonObject().put("errors", new JsonArray().add(new JsonObject().put("message", message))).encode());
         }
