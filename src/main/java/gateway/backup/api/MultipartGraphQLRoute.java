@@ -17,6 +17,7 @@ import io.vertx.ext.web.impl.RoutingContextInternal;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -136,6 +137,8 @@ public class MultipartGraphQLRoute {
             Map<String, Path> plain = new LinkedHashMap<>();
             try {
                 for (String uploaded : targetsByFile.keySet()) {
+                    // The spool directory is already 0700; the files are the service's alone too.
+                    Files.setPosixFilePermissions(Path.of(uploaded), Spool.PRIVATE_FILE);
                     plain.put(uploaded, spool.plain(Path.of(uploaded), stopped::get));
                 }
             } catch (RuntimeException | IOException e) {
