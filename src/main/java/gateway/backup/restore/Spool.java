@@ -51,11 +51,12 @@ public class Spool {
         if (!Files.exists(directory, LinkOption.NOFOLLOW_LINKS)) {
             Files.createDirectories(directory, asAttribute(PRIVATE_DIRECTORY));
         }
-        String me = System.getProperty("user.name");
-        String owner = Files.getOwner(directory, LinkOption.NOFOLLOW_LINKS).getName();
-        if (!owner.equals(me)) {
-            throw new IllegalStateException("gateway-backup.restore.upload-directory " + directory + " belongs to "
-                    + owner + ", not to " + me + "; point it at a directory only this service uses");
+        // By uid, not by name: a container may run under a uid with no user name.
+        Object me = processUid();
+        Object owner = Files.getAttribute(directory, "unix:uid", LinkOption.NOFOLLOW_LINKS);
+        if (me != null && !me.equals(owner)) {
+            throw new IllegalStateException("gateway-backup.restore.upload-directory " + directory + " belongs to uid "
+                    + owner + ", not to this service's uid " + me + "; point it at a directory only this service uses");
         }
         Files.setPosixFilePermissions(directory, PRIVATE_DIRECTORY);
         // Leftovers of a previous process (killed mid-request) are nobody's files now.
@@ -67,6 +68,15 @@ public class Spool {
                     Log.warnf("spool: cannot delete leftover %s", file.getFileName());
                 }
             });
+        }
+    }
+
+    /** The uid this process runs as (Linux), or null where /proc is missing. */
+    private static Object processUid() {
+        try {
+            return Files.getAttribute(Path.of("/proc/self"), "unix:uid");
+        } catch (IOException | UnsupportedOperationException e) {
+            return null;
         }
     }
 
