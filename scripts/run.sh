@@ -10,4 +10,5 @@ if [ -z "${GATEWAY_BACKUP_JWT_SECRET:-}" ]; then
   echo "run: GATEWAY_BACKUP_JWT_SECRET not set; using the dev secret (scripts/token.sh signs with it)"
 fi
 mvn -B -q package -DskipTests
-exec java ${JAVA_OPTS:-} -jar target/quarkus-app/quarkus-run.jar
+# Exit on OutOfMemoryError rather than limp on with dead threads: a supervisor (Kubernetes) restarts it.
+exec java -XX:+ExitOnOutOfMemoryError ${JAVA_OPTS:-} -jar target/quarkus-app/quarkus-run.jar

@@ -4,7 +4,9 @@ import gateway.backup.config.GatewayBackupConfig;
 import gateway.backup.restore.RestoreException;
 import gateway.backup.restore.RestoreOptions;
 import gateway.backup.restore.RestoreService;
+import gateway.backup.restore.Spool;
 import io.quarkus.logging.Log;
+import io.smallrye.mutiny.Uni;
 import io.vertx.core.Vertx;
 import io.vertx.core.file.AsyncFile;
 import io.vertx.core.file.OpenOptions;
@@ -16,23 +18,26 @@ import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
-import java.io.File;
 import java.nio.file.Path;
+import java.util.UUID;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * {@code POST /api/backups/import}: the body is a backup file (plain or gzip). It is piped to a
- * temp file with backpressure (never held in memory), restored, and deleted; the answer is the
- * restore report as JSON. Owner only ({@code /api/*} policy).
+ * spool file with backpressure (never held in memory), restored, and deleted; the answer is the
+ * restore report as JSON. Owner only ({@code /api/*} policy, checked before the body is read).
  */
 @ApplicationScoped
 public class ImportRoute {
 
     private final RestoreService restores;
+    private final Spool spool;
     private final Vertx vertx;
     private final long maxUploadSize;
 
-    ImportRoute(RestoreService restores, Vertx vertx, GatewayBackupConfig config) {
+    ImportRoute(RestoreService restores, Spool spool, Vertx vertx, GatewayBackupConfig config) {
         this.restores = restores;
+        this.spool = spool;
         this.vertx = vertx;
         this.maxUploadSize = config.restore().maxUploadSize().asLongValue();
     }
@@ -50,68 +55,145 @@ public class ImportRoute {
             return;
         }
         HttpServerRequest request = ctx.request();
-        String length = request.getHeader(HttpHeaders.CONTENT_LENGTH);
-        if (length != null && Long.parseLong(length) > maxUploadSize) {
+        Long length = Requests.contentLength(request);
+        if (length != null && length > maxUploadSize) {
             error(ctx, 413, tooLarge());
             return;
         }
         request.pause();
-        String path = new File(System.getProperty("java.io.tmpdir"), "gateway-backup-import-" + java.util.UUID.randomUUID())
-                .getPath();
-        vertx.fileSystem().open(path, new OpenOptions().setCreateNew(true).setWrite(true), opened -> {
+        String path = spool.directory().resolve("import-" + UUID.randomUUID() + ".tmp").toString();
+        OpenOptions privateFile = new OpenOptions().setCreateNew(true).setWrite(true).setPerms("rw-------");
+        vertx.fileSystem().open(path, privateFile, opened -> {
             if (opened.failed()) {
-                Log.errorf(opened.cause(), "import: cannot create a temp file");
+                Log.errorf(opened.cause(), "import: cannot create a spool file");
                 error(ctx, 500, "Cannot store the upload; see the service log");
                 return;
             }
-            spool(ctx, opened.result(), path, options);
+            new Spooling(ctx, opened.result(), path, options).start();
         });
     }
 
-    /** Copies the body into the file, pausing the request while the file's write queue is full. */
-    private void spool(RoutingContext ctx, AsyncFile file, String path, RestoreOptions options) {
-        HttpServerRequest request = ctx.request();
-        long[] received = {0};
-        boolean[] failed = {false};
-        request.handler(chunk -> {
-            if (failed[0]) {
+    /**
+     * One import: the body copied into a spool file (pausing the request while the file's write
+     * queue is full), counted against the upload and spool limits, then decompressed if gzip,
+     * restored and deleted. A client that goes away stops the copy or the decompression.
+     */
+    private final class Spooling {
+        private final RoutingContext ctx;
+        private final AsyncFile file;
+        private final String path;
+        private final RestoreOptions options;
+        private final AtomicBoolean stopped = new AtomicBoolean();
+        private long received;
+        private long reserved;
+        private boolean failed;
+        private boolean cleaned;
+
+        Spooling(RoutingContext ctx, AsyncFile file, String path, RestoreOptions options) {
+            this.ctx = ctx;
+            this.file = file;
+            this.path = path;
+            this.options = options;
+        }
+
+        void start() {
+            HttpServerRequest request = ctx.request();
+            request.handler(this::chunk);
+            request.exceptionHandler(e -> fail(0, null));
+            ctx.response().closeHandler(closed -> {
+                stopped.set(true);
+                if (!request.isEnded()) {
+                    fail(0, null);
+                }
+            });
+            request.endHandler(end -> {
+                if (!failed) {
+                    Connections.keepOpenWhileWorking(ctx);
+                    file.close(closed -> restore());
+                }
+            });
+            request.resume();
+        }
+
+        private void chunk(io.vertx.core.buffer.Buffer chunk) {
+            if (failed) {
                 return;
             }
-            received[0] += chunk.length();
-            if (received[0] > maxUploadSize) {
-                failed[0] = true;
-                file.close(closed -> vertx.fileSystem().delete(path, deleted -> error(ctx, 413, tooLarge())));
+            received += chunk.length();
+            if (received > maxUploadSize) {
+                fail(413, tooLarge());
                 return;
             }
+            if (!spool.tryReserve(chunk.length())) {
+                fail(507, spool.full());
+                return;
+            }
+            reserved += chunk.length();
             file.write(chunk);
             if (file.writeQueueFull()) {
-                request.pause();
-                file.drainHandler(drained -> request.resume());
+                ctx.request().pause();
+                file.drainHandler(drained -> ctx.request().resume());
             }
-        });
-        request.exceptionHandler(e -> {
-            failed[0] = true;
-            file.close(closed -> vertx.fileSystem().delete(path, deleted -> { }));
-        });
-        request.endHandler(end -> {
-            if (failed[0]) {
+        }
+
+        /** Stops reading, deletes the file, and answers unless the client is gone (status 0). */
+        private void fail(int status, String message) {
+            if (failed) {
                 return;
             }
-            file.close(closed -> restores.restore(Path.of(path), options)
-                    .eventually(() -> vertx.fileSystem().delete(path, deleted -> { }))
-                    .subscribe().with(
-                            report -> ctx.response().setStatusCode(200)
-                                    .putHeader(HttpHeaders.CONTENT_TYPE, "application/json").end(Json.encode(report)),
-                            failure -> {
-                                if (failure instanceof RestoreException) {
-                                    error(ctx, 400, failure.getMessage());
-                                } else {
-                                    Log.errorf(failure, "import: restore failed");
-                                    error(ctx, 500, "Restore failed and was rolled back; see the service log");
-                                }
-                            }));
-        });
-        request.resume();
+            failed = true;
+            file.close(closed -> cleanUp(() -> {
+                if (status != 0) {
+                    error(ctx, status, message);
+                }
+            }));
+        }
+
+        private void cleanUp(Runnable then) {
+            if (cleaned) {
+                then.run();
+                return;
+            }
+            cleaned = true;
+            vertx.fileSystem().delete(path, deleted -> {
+                spool.release(reserved);
+                then.run();
+            });
+        }
+
+        private void restore() {
+            // Decompression is blocking file I/O: on a worker, checking for a client gone between chunks.
+            vertx.<Path>executeBlocking(() -> spool.plain(Path.of(path), stopped::get), false)
+                    .onComplete(decompressed -> {
+                        if (decompressed.failed()) {
+                            cleanUp(() -> answer(decompressed.cause()));
+                            return;
+                        }
+                        Path plain = decompressed.result();
+                        restores.restore(plain, options)
+                                .eventually(() -> plain.toString().equals(path) ? Uni.createFrom().voidItem()
+                                        : Uni.createFrom().completionStage(vertx.executeBlocking(() -> {
+                                            spool.delete(plain);
+                                            return null;
+                                        }, false).toCompletionStage()).replaceWithVoid())
+                                .subscribe().with(
+                                        report -> cleanUp(() -> ctx.response().setStatusCode(200)
+                                                .putHeader(HttpHeaders.CONTENT_TYPE, "application/json")
+                                                .end(Json.encode(report))),
+                                        failure -> cleanUp(() -> answer(failure)));
+                    });
+        }
+
+        private void answer(Throwable failure) {
+            if (failure instanceof Spool.Stopped) {
+                Log.infof("import: client went away, stopped");
+            } else if (failure instanceof RestoreException) {
+                error(ctx, 400, failure.getMessage());
+            } else {
+                Log.errorf(failure, "import: restore failed");
+                error(ctx, 500, "Restore failed and was rolled back; see the service log");
+            }
+        }
     }
 
     private String tooLarge() {
@@ -120,7 +202,11 @@ public class ImportRoute {
     }
 
     private static void error(RoutingContext ctx, int status, String message) {
-        if (!ctx.response().ended()) {
+        if (!ctx.response().ended() && !ctx.response().closed()) {
+            if (!ctx.request().isEnded()) {
+                // The rest of the body will not be read: close rather than keep the connection in doubt.
+                ctx.response().putHeader(HttpHeaders.CONNECTION, "close");
+            }
             ctx.response().setStatusCode(status).putHeader(HttpHeaders.CONTENT_TYPE, "application/json")
                     .end(new JsonObject().put("error", message).encode());
         }

@@ -1,6 +1,9 @@
 package gateway.backup.api;
 
 import gateway.backup.config.GatewayBackupConfig;
+import gateway.backup.restore.RestoreException;
+import gateway.backup.restore.Spool;
+import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.json.DecodeException;
@@ -13,13 +16,20 @@ import io.vertx.ext.web.handler.BodyHandler;
 import io.vertx.ext.web.impl.RoutingContextInternal;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * The GraphQL multipart request spec on {@code POST /graphql}, as the gateway's admin UI sends
- * it: parts {@code operations}, {@code map} and the files. Files stream to the upload directory
- * (never held in memory) up to the size limit; each mapped variable gets an opaque token; the
+ * it: parts {@code operations}, {@code map} and the files. Files stream to the spool directory
+ * (never held in memory) up to the size limits, after the owner check; gzip files are
+ * decompressed there within their own limit; each mapped variable gets an opaque token; the
  * request then continues to the GraphQL handler as a plain JSON request. Uploads are deleted
  * when the request ends. Also serves {@code /admin/graphql} as an alias of {@code /graphql}.
  */
@@ -28,32 +38,60 @@ public class MultipartGraphQLRoute {
 
     // After authentication (-200) and authorization (-100), before the GraphQL handler.
     static final int ORDER = -50;
+    private static final String SHARE = "gateway-backup.spool-share";
+    private static final String UPLOADED = "gateway-backup.uploaded";
 
     private final UploadRegistry uploads;
+    private final Spool spool;
+    private final Vertx vertx;
     private final long maxUploadSize;
-    private final String uploadDirectory;
-    private final long maxGraphQLRequestSize;
 
-    MultipartGraphQLRoute(UploadRegistry uploads, GatewayBackupConfig config) {
+    MultipartGraphQLRoute(UploadRegistry uploads, Spool spool, Vertx vertx, GatewayBackupConfig config) {
         this.uploads = uploads;
+        this.spool = spool;
+        this.vertx = vertx;
         this.maxUploadSize = config.restore().maxUploadSize().asLongValue();
-        this.uploadDirectory = config.restore().uploadDirectory();
-        this.maxGraphQLRequestSize = config.graphql().maxRequestSize().asLongValue();
     }
 
     void register(@Observes Router router) {
         // Before authentication, so path rules see /graphql.
         router.route("/admin/graphql").order(-1000).handler(ctx -> ctx.reroute("/graphql"));
         router.post("/graphql").consumes("multipart/form-data").order(ORDER)
-                .handler(BodyHandler.create(uploadDirectory).setBodyLimit(maxUploadSize)
-                        .setDeleteUploadedFilesOnEnd(true).setMergeFormAttributes(false))
+                .handler(this::spoolUpload)
                 .handler(this::toJsonRequest)
                 .failureHandler(this::failure);
-        // The HTTP body limit is the upload limit; other GraphQL requests are read into memory, so keep them small.
-        router.post("/graphql").order(ORDER + 1).handler(this::checkPlainRequestSize);
+    }
+
+    /**
+     * Streams the parts to the spool directory (Vert.x' BodyHandler), within a share of the spool
+     * cap taken before the first byte: the declared Content-Length, or for a chunked upload all the
+     * room left up to the upload limit. The share is given back when the request ends.
+     */
+    private void spoolUpload(RoutingContext ctx) {
+        Long length = Requests.contentLength(ctx.request());
+        if (length != null && length > maxUploadSize) {
+            error(ctx, 413, tooLarge());
+            return;
+        }
+        long share = length != null ? length : Math.min(maxUploadSize, spool.free());
+        if (share <= 0 || !spool.tryReserve(share)) {
+            error(ctx, 507, spool.full());
+            return;
+        }
+        long[] held = {share};
+        ctx.addEndHandler(ended -> spool.release(held[0]));
+        ctx.put(SHARE, held);
+        BodyHandler.create(spool.directory().toString()).setBodyLimit(share)
+                .setDeleteUploadedFilesOnEnd(true).setMergeFormAttributes(false).handle(ctx);
     }
 
     private void toJsonRequest(RoutingContext ctx) {
+        ctx.put(UPLOADED, true);
+        // The upload is in: keep only what it took of its share of the spool cap.
+        long[] held = ctx.get(SHARE);
+        long taken = Math.min(held[0], ctx.request().bytesRead());
+        spool.release(held[0] - taken);
+        held[0] = taken;
         JsonObject operations;
         JsonObject map;
         try {
@@ -67,6 +105,7 @@ public class MultipartGraphQLRoute {
             return;
         }
         List<FileUpload> files = ctx.fileUploads();
+        Map<String, List<String>> targetsByFile = new LinkedHashMap<>();
         for (String part : map.fieldNames()) {
             FileUpload file = files.stream().filter(f -> f.name().equals(part)).findFirst().orElse(null);
             if (file == null) {
@@ -78,36 +117,69 @@ public class MultipartGraphQLRoute {
                 error(ctx, 400, "Invalid multipart GraphQL request: map." + part + " must be a list of variable paths");
                 return;
             }
-            String token = uploads.register(Path.of(file.uploadedFileName()));
-            ctx.addEndHandler(ended -> uploads.forget(token));
+            List<String> variables = new ArrayList<>();
             for (Object target : targets) {
-                if (!(target instanceof String path) || !placeToken(operations, path, token)) {
+                if (!(target instanceof String path) || !placeToken(operations, path, "")) {
                     error(ctx, 400, "Invalid multipart GraphQL request: map." + part
                             + " must point at variables (e.g. \"variables.file\")");
                     return;
                 }
+                variables.add(path);
             }
+            targetsByFile.put(file.uploadedFileName(), variables);
         }
-        Buffer json = operations.toBuffer();
-        ctx.request().headers().set(HttpHeaders.CONTENT_TYPE, "application/json")
-                .set(HttpHeaders.CONTENT_LENGTH, String.valueOf(json.length()));
-        ((RoutingContextInternal) ctx).setBody(json);
-        ctx.next();
+        // gzip files are decompressed into the spool now (blocking file I/O, so on a worker), within the
+        // decompressed-size and spool caps; a client that goes away stops it.
+        Connections.keepOpenWhileWorking(ctx);
+        AtomicBoolean stopped = new AtomicBoolean();
+        ctx.request().connection().closeHandler(closed -> stopped.set(true));
+        vertx.<Map<String, Path>>executeBlocking(() -> {
+            Map<String, Path> plain = new LinkedHashMap<>();
+            try {
+                for (String uploaded : targetsByFile.keySet()) {
+                    // The spool directory is already 0700; the files are the service's alone too.
+                    Files.setPosixFilePermissions(Path.of(uploaded), Spool.PRIVATE_FILE);
+                    plain.put(uploaded, spool.plain(Path.of(uploaded), stopped::get));
+                }
+            } catch (RuntimeException | IOException e) {
+                deleteDecompressed(plain);
+                throw e;
+            }
+            return plain;
+        }, false).onComplete(done -> {
+            if (done.failed()) {
+                if (done.cause() instanceof RestoreException) {
+                    error(ctx, 400, done.cause().getMessage());
+                } else if (!(done.cause() instanceof Spool.Stopped)) {
+                    ctx.fail(done.cause());
+                }
+                return;
+            }
+            Map<String, Path> plain = done.result();
+            ctx.addEndHandler(ended -> vertx.executeBlocking(() -> {
+                deleteDecompressed(plain);
+                return null;
+            }, false));
+            plain.forEach((uploaded, file) -> {
+                String token = uploads.register(file);
+                ctx.addEndHandler(ended -> uploads.forget(token));
+                targetsByFile.get(uploaded).forEach(path -> placeToken(operations, path, token));
+            });
+            Buffer json = operations.toBuffer();
+            ctx.request().headers().set(HttpHeaders.CONTENT_TYPE, "application/json")
+                    .set(HttpHeaders.CONTENT_LENGTH, String.valueOf(json.length()));
+            ((RoutingContextInternal) ctx).setBody(json);
+            ctx.next();
+        });
     }
 
-    private void checkPlainRequestSize(RoutingContext ctx) {
-        String contentType = ctx.request().getHeader(HttpHeaders.CONTENT_TYPE);
-        if (contentType != null && contentType.startsWith("multipart/form-data") || ctx.body().available()) {
-            ctx.next();
-            return;
-        }
-        String length = ctx.request().getHeader(HttpHeaders.CONTENT_LENGTH);
-        if (length == null || Long.parseLong(length) > maxGraphQLRequestSize) {
-            error(ctx, 413, "GraphQL requests need a Content-Length of at most " + maxGraphQLRequestSize
-                    + " bytes (gateway-backup.graphql.max-request-size); send files as a multipart request");
-        } else {
-            ctx.next();
-        }
+    /** The decompressed copies only; the uploads themselves are deleted by the BodyHandler. */
+    private void deleteDecompressed(Map<String, Path> plain) {
+        plain.forEach((uploaded, file) -> {
+            if (!file.toString().equals(uploaded)) {
+                spool.delete(file);
+            }
+        });
     }
 
     private static String required(RoutingContext ctx, String part) {
@@ -146,8 +218,19 @@ public class MultipartGraphQLRoute {
         return false;
     }
 
+    /** The BodyHandler failed (too large, too many parts...): delete what it wrote, then answer. */
     private void failure(RoutingContext ctx) {
-        if (ctx.statusCode() == 413) {
+        for (FileUpload file : ctx.fileUploads()) {
+            vertx.fileSystem().delete(file.uploadedFileName(), deleted -> { });
+        }
+        long[] share = ctx.get(SHARE);
+        if (share != null && ctx.statusCode() != 413 && ctx.get(UPLOADED) == null) {
+            // The decoder gave up on the body (e.g. more parts than the limit of 256) and closed the file pipes.
+            error(ctx, 400, "Invalid multipart GraphQL request: the parts could not be read; "
+                    + "send operations, map and one file");
+        } else if (ctx.statusCode() == 413 && share != null && share[0] < maxUploadSize) {
+            error(ctx, 507, spool.full());
+        } else if (ctx.statusCode() == 413) {
             error(ctx, 413, tooLarge());
         } else {
             ctx.next();
@@ -158,8 +241,12 @@ public class MultipartGraphQLRoute {
         return "The upload is larger than the limit of " + maxUploadSize + " bytes (gateway-backup.restore.max-upload-size)";
     }
 
-    private static void error(RoutingContext ctx, int status, String message) {
-        if (!ctx.response().ended()) {
+    static void error(RoutingContext ctx, int status, String message) {
+        if (!ctx.response().ended() && !ctx.response().closed()) {
+            if (!ctx.request().isEnded()) {
+                // The rest of the body will not be read: close rather than keep the connection in doubt.
+                ctx.response().putHeader(HttpHeaders.CONNECTION, "close");
+            }
             ctx.response().setStatusCode(status).putHeader(HttpHeaders.CONTENT_TYPE, "application/json")
                     .end(new JsonObject().put("errors", new JsonArray().add(new JsonObject().put("message", message))).encode());
         }

@@ -1,7 +1,10 @@
 /**
  * The service's front door: GraphQL APIs ({@code @GraphQLApi}), the streaming HTTP
- * export/import routes, the GraphQL multipart upload route and error mapping.
+ * export/import routes, the GraphQL multipart upload route, the request guard (types, sizes,
+ * one backup or restore per request, JSON answers for the UI), liveness and error mapping.
  * <p>
- * Every operation here needs an owner token; nothing here blocks the event loop.
+ * Every operation here needs an owner token, checked by the HTTP policy before any body is
+ * read; every body is bounded and spooled only to the private spool directory; nothing here
+ * blocks the event loop.
  */
 package gateway.backup.api;

@@ -48,15 +48,71 @@ public interface GatewayBackupConfig {
         @WithDefault("10G")
         MemorySize maxUploadSize();
 
-        /** Where multipart uploads are spooled until their request ends. */
+        /**
+         * The one spool directory: multipart uploads, import bodies and decompressed files, each
+         * deleted when its request ends. Created 0700 (files 0600); refused at start if another user owns it.
+         */
         @WithDefault("${java.io.tmpdir}/gateway-backup-uploads")
         String uploadDirectory();
+
+        /** Largest file a gzip upload may decompress to; by default the upload limit. */
+        Optional<MemorySize> maxDecompressedSize();
+
+        /** Total bytes the spool directory may hold at once, over all requests. */
+        @WithDefault("20G")
+        MemorySize spoolMaxSize();
+
+        /** Largest element (one row, one usage request or log) of a backup file; also the longest string. */
+        @WithDefault("16M")
+        MemorySize maxElementSize();
+
+        /** Most JSON values (objects, arrays, strings, numbers...) in one element, so no element builds a giant tree. */
+        @WithDefault("500000")
+        @Min(1)
+        int maxElementValues();
+
+        /** Deepest nesting of objects and arrays in a backup file. */
+        @WithDefault("200")
+        @Min(4)
+        int maxNestingDepth();
+
+        /** Distinct project, channel and API key names remembered while restoring usage rows, per kind. */
+        @WithDefault("10000")
+        @Min(1)
+        int referenceCacheSize();
+
+        default long decompressedLimit() {
+            return maxDecompressedSize().orElse(maxUploadSize()).asLongValue();
+        }
     }
 
     interface Graphql {
         /** Largest plain (non-multipart) GraphQL request. */
         @WithDefault("16M")
         MemorySize maxRequestSize();
+
+        /** Most fields (aliases included) one GraphQL operation may select (graphql-java query complexity). */
+        @WithDefault("500")
+        @Min(1)
+        int maxFields();
+
+        /** Deepest field nesting of a GraphQL operation. */
+        @WithDefault("15")
+        @Min(1)
+        int maxDepth();
+    }
+
+    /** Connections and liveness. */
+    Http http();
+
+    interface Http {
+        /** A connection with no bytes in or out for this long is closed (stalled headers or uploads). */
+        @WithDefault("60s")
+        java.time.Duration idleTimeout();
+
+        /** Liveness is DOWN when an event loop has not run a trivial task for this long. */
+        @WithDefault("10s")
+        java.time.Duration eventLoopStallTimeout();
     }
 
     /** The scheduled backup; what and where come from the gateway's settings in the database. */

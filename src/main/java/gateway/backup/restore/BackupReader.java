@@ -4,22 +4,23 @@ import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParseException;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.core.StreamReadConstraints;
+import com.fasterxml.jackson.core.exc.StreamConstraintsException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import gateway.backup.config.GatewayBackupConfig;
 import gateway.backup.domain.BatchLimit;
 import gateway.backup.format.BackupFormat;
 import java.io.BufferedInputStream;
 import java.io.Closeable;
 import java.io.FileInputStream;
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.zip.GZIPInputStream;
 
 /**
  * Reads a backup file from disk with Jackson's streaming parser. {@link #index} checks the
@@ -30,41 +31,64 @@ import java.util.zip.GZIPInputStream;
 final class BackupReader {
 
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final JsonFactory FACTORY = JSON.getFactory();
 
     private BackupReader() {
     }
 
+    /**
+     * What one file may hold: bytes and JSON values per element (checked by {@link #index} before
+     * any element is built as a tree), nesting depth, string and number length (Jackson's
+     * StreamReadConstraints, checked while parsing).
+     */
+    record Limits(long maxElementBytes, int maxElementValues, int maxNestingDepth) {
+        static final int MAX_NUMBER_LENGTH = 1000;
+
+        static Limits of(GatewayBackupConfig.Restore restore) {
+            return new Limits(restore.maxElementSize().asLongValue(), restore.maxElementValues(), restore.maxNestingDepth());
+        }
+
+        JsonFactory factory() {
+            JsonFactory factory = JsonFactory.builder().streamReadConstraints(StreamReadConstraints.builder()
+                    .maxStringLength((int) Math.min(Integer.MAX_VALUE, maxElementBytes))
+                    .maxNestingDepth(maxNestingDepth)
+                    .maxNumberLength(MAX_NUMBER_LENGTH)
+                    .build()).build();
+            factory.setCodec(JSON);
+            return factory;
+        }
+
+        /** The broken limit in words, with its setting, for a parser's constraint error. */
+        String explain(StreamConstraintsException e) {
+            String message = e.getOriginalMessage();
+            if (message.contains("String value length")) {
+                return "a string is longer than the limit of " + maxElementBytes
+                        + " characters (gateway-backup.restore.max-element-size)";
+            }
+            if (message.contains("nesting depth")) {
+                return "objects and arrays nest deeper than the limit of " + maxNestingDepth
+                        + " (gateway-backup.restore.max-nesting-depth)";
+            }
+            if (message.contains("Number value length")) {
+                return "a number is longer than the limit of " + MAX_NUMBER_LENGTH + " digits";
+            }
+            return "a value is over a parser limit";
+        }
+    }
+
     /** Where the sections of a file are: byte offset of each section's opening bracket. */
-    record Index(Path file, String version, Map<String, Long> sections) {
+    record Index(Path file, String version, Map<String, Long> sections, Limits limits, JsonFactory factory) {
         boolean has(String section) {
             return sections.containsKey(section);
         }
     }
 
-    /** A gzip file (by its magic bytes) is first decompressed next to it; returns the plain file. */
-    static Path plain(Path file) throws IOException {
-        try (InputStream in = Files.newInputStream(file)) {
-            if (in.read() != 0x1f || in.read() != 0x8b) {
-                return file;
-            }
-        }
-        Path plain = Files.createTempFile(file.getParent(), "restore-", ".json");
-        try (InputStream in = new GZIPInputStream(new BufferedInputStream(Files.newInputStream(file)), 64 * 1024)) {
-            Files.copy(in, plain, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
-        } catch (IOException e) {
-            Files.deleteIfExists(plain);
-            throw new RestoreException("The file starts like gzip but does not decompress: " + e.getMessage());
-        }
-        return plain;
-    }
-
-    static Index index(Path file) throws IOException {
+    static Index index(Path file, Limits limits) throws IOException {
+        JsonFactory factory = limits.factory();
         Map<String, Long> sections = new HashMap<>();
         String version = null;
         String section = null;
         int element = -1;
-        try (JsonParser parser = FACTORY.createParser(new BufferedInputStream(Files.newInputStream(file), 64 * 1024))) {
+        try (JsonParser parser = factory.createParser(new BufferedInputStream(Files.newInputStream(file), 64 * 1024))) {
             if (parser.nextToken() != JsonToken.START_OBJECT) {
                 throw new RestoreException("Invalid backup file: it must be one JSON object");
             }
@@ -84,7 +108,7 @@ final class BackupReader {
                         if (parser.currentToken() != JsonToken.START_OBJECT) {
                             throw new RestoreException("Invalid backup file: " + name + "[" + element + "] must be an object");
                         }
-                        parser.skipChildren();
+                        measure(parser, limits, name + "[" + element + "]");
                         element++;
                     }
                     section = null;
@@ -95,6 +119,9 @@ final class BackupReader {
             if (parser.nextToken() != null) {
                 throw new RestoreException("Invalid backup file: content after the closing brace");
             }
+        } catch (StreamConstraintsException e) {
+            String where = section == null ? "" : " in " + section + "[" + element + "]";
+            throw new RestoreException("Invalid backup file" + where + ": " + limits.explain(e));
         } catch (JsonParseException e) {
             String where = section == null ? "" : " in " + section + "[" + element + "]";
             throw new RestoreException("Invalid JSON" + where + " at line " + e.getLocation().getLineNr()
@@ -108,7 +135,39 @@ final class BackupReader {
             throw new RestoreException("Unsupported backup version \"" + version + "\"; supported versions are "
                     + BackupFormat.SUPPORTED_VERSIONS);
         }
-        return new Index(file, version, sections);
+        return new Index(file, version, sections, limits, factory);
+    }
+
+    /**
+     * Walks one element (the parser on its '{') to its end without building it, refusing it once it
+     * passes the byte or value limit, so that no element is ever built as a tree bigger than that.
+     * Strings are read too, so their length limit applies here, before anything is written.
+     */
+    private static void measure(JsonParser parser, Limits limits, String where) throws IOException {
+        long start = parser.currentTokenLocation().getByteOffset();
+        int depth = 1;
+        long values = 1;
+        while (depth > 0) {
+            JsonToken token = parser.nextToken();
+            if (token == null) {
+                return; // the parser reports the truncated file
+            }
+            switch (token) {
+                case START_OBJECT, START_ARRAY -> depth++;
+                case END_OBJECT, END_ARRAY -> depth--;
+                case VALUE_STRING -> parser.getTextLength();
+                default -> { }
+            }
+            if (token != JsonToken.FIELD_NAME && token != JsonToken.END_OBJECT && token != JsonToken.END_ARRAY
+                    && ++values > limits.maxElementValues()) {
+                throw new RestoreException("Invalid backup file: " + where + " holds more than "
+                        + limits.maxElementValues() + " JSON values (gateway-backup.restore.max-element-values)");
+            }
+            if (parser.currentLocation().getByteOffset() - start > limits.maxElementBytes()) {
+                throw new RestoreException("Invalid backup file: " + where + " is larger than the limit of "
+                        + limits.maxElementBytes() + " bytes (gateway-backup.restore.max-element-size)");
+            }
+        }
     }
 
     /**
@@ -130,8 +189,7 @@ final class BackupReader {
             this.name = name;
             FileInputStream in = new FileInputStream(index.file().toFile());
             in.getChannel().position(index.sections().get(name));
-            parser = FACTORY.createParser(new BufferedInputStream(in, 64 * 1024));
-            parser.setCodec(JSON);
+            parser = index.factory().createParser(new BufferedInputStream(in, 64 * 1024));
             parser.nextToken(); // the section's [
         }
 

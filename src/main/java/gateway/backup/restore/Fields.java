@@ -35,6 +35,9 @@ final class Fields {
         if (value != null && !value.isTextual()) {
             throw wrong(field, "a string");
         }
+        if (value != null && value.textValue().indexOf('\u0000') >= 0) {
+            throw wrong(field, "text without the NUL character (\\u0000), which PostgreSQL cannot store");
+        }
         return value == null ? null : value.asText();
     }
 
@@ -66,8 +69,8 @@ final class Fields {
 
     Long number(String field) {
         JsonNode value = present(field);
-        if (value != null && !value.canConvertToLong()) {
-            throw wrong(field, "an integer");
+        if (value != null && !(value.isIntegralNumber() && value.canConvertToLong())) {
+            throw wrong(field, "an integer (no fraction or exponent) between " + Long.MIN_VALUE + " and " + Long.MAX_VALUE);
         }
         return value == null ? null : value.asLong();
     }
@@ -79,8 +82,8 @@ final class Fields {
 
     Double decimal(String field) {
         JsonNode value = present(field);
-        if (value != null && !value.isNumber()) {
-            throw wrong(field, "a number");
+        if (value != null && !(value.isNumber() && Double.isFinite(value.asDouble()))) {
+            throw wrong(field, "a finite number");
         }
         return value == null ? null : value.asDouble();
     }
@@ -93,14 +96,48 @@ final class Fields {
         return value != null && value.asBoolean();
     }
 
+    /** Any JSON; PostgreSQL's jsonb refuses the NUL character in its strings and keys. */
     JsonNode json(String field) {
-        return present(field);
+        JsonNode value = present(field);
+        if (value != null && containsNul(value)) {
+            throw wrong(field, "JSON without the NUL character (\\u0000), which PostgreSQL cannot store");
+        }
+        return value;
     }
+
+    private static boolean containsNul(JsonNode node) {
+        if (node.isTextual()) {
+            return node.textValue().indexOf('\u0000') >= 0;
+        }
+        if (node.isObject()) {
+            for (var fields = node.fields(); fields.hasNext(); ) {
+                var entry = fields.next();
+                if (entry.getKey().indexOf('\u0000') >= 0 || containsNul(entry.getValue())) {
+                    return true;
+                }
+            }
+        } else if (node.isArray()) {
+            for (JsonNode item : node) {
+                if (containsNul(item)) {
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+
+    /** Years PostgreSQL's timestamptz and Java both hold. */
+    private static final int MIN_YEAR = 1;
+    private static final int MAX_YEAR = 9999;
 
     OffsetDateTime time(String field) {
         String value = text(field);
         try {
-            return value == null ? null : OffsetDateTime.parse(value);
+            OffsetDateTime time = value == null ? null : OffsetDateTime.parse(value);
+            if (time != null && (time.getYear() < MIN_YEAR || time.getYear() > MAX_YEAR)) {
+                throw wrong(field, "an RFC 3339 time in the years " + MIN_YEAR + " to " + MAX_YEAR);
+            }
+            return time;
         } catch (DateTimeParseException e) {
             throw wrong(field, "an RFC 3339 time");
         }

@@ -1,10 +1,11 @@
 package gateway.backup.restore;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import gateway.backup.format.BackupFormat;
 import gateway.backup.restore.BackupReader.Element;
 import io.quarkus.hibernate.reactive.panache.Panache;
 import io.smallrye.mutiny.Uni;
-import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -13,16 +14,35 @@ import java.util.Set;
 
 /**
  * Names of the file → ids here, for usage rows: live projects and channels by name, API keys
- * by value only. Each distinct name is looked up once, with one query per kind per batch for
- * the names the batch brings that are not known yet.
+ * by value only, with one query per kind per batch for the names the batch brings that are not
+ * cached. The caches keep the most recently used names only (at least one batch's worth), so a
+ * file with millions of distinct names needs no more memory than one with a few.
  */
 final class ReferenceResolver {
 
-    private final Map<String, Optional<Long>> projects = new HashMap<>();
-    private final Map<String, Optional<Long>> channels = new HashMap<>();
-    private final Map<String, Optional<Long>> apiKeys = new HashMap<>();
-    private final Map<Long, Optional<String>> projectNames = new HashMap<>();
-    private final Map<Long, Optional<String>> channelNames = new HashMap<>();
+    private final Map<String, Optional<Long>> projects;
+    private final Map<String, Optional<Long>> channels;
+    private final Map<String, Optional<Long>> apiKeys;
+    private final Map<Long, Optional<String>> projectNames;
+    private final Map<Long, Optional<String>> channelNames;
+
+    /** {@code capacity}: entries per cache; at least the rows of one batch (each row brings one name per kind). */
+    ReferenceResolver(int capacity) {
+        projects = lru(capacity);
+        channels = lru(capacity);
+        apiKeys = lru(capacity);
+        projectNames = lru(capacity);
+        channelNames = lru(capacity);
+    }
+
+    private static <K, V> Map<K, V> lru(int capacity) {
+        return new LinkedHashMap<>(16, 0.75f, true) {
+            @Override
+            protected boolean removeEldestEntry(Map.Entry<K, V> eldest) {
+                return size() > capacity;
+            }
+        };
+    }
 
     /** Looks up what this batch needs and the caches do not know yet. */
     Uni<Void> prepare(List<Element> batch) {
@@ -36,13 +56,11 @@ final class ReferenceResolver {
             collect(node.path(BackupFormat.PROJECT_NAME).asText(""), projects, newProjects);
             collect(node.path(BackupFormat.CHANNEL_NAME).asText(""), channels, newChannels);
             collect(node.path(BackupFormat.API_KEY_KEY).asText(""), apiKeys, newKeys);
-            if (node.path(BackupFormat.PROJECT_NAME).asText("").isEmpty() && node.path("project_id").canConvertToLong()
-                    && !projectNames.containsKey(node.get("project_id").asLong())) {
-                newProjectIds.add(node.get("project_id").asText());
+            if (node.path(BackupFormat.PROJECT_NAME).asText("").isEmpty()) {
+                collectId(node.path("project_id"), projectNames, newProjectIds);
             }
-            if (node.path(BackupFormat.CHANNEL_NAME).asText("").isEmpty() && node.path("channel_id").canConvertToLong()
-                    && !channelNames.containsKey(node.get("channel_id").asLong())) {
-                newChannelIds.add(node.get("channel_id").asText());
+            if (node.path(BackupFormat.CHANNEL_NAME).asText("").isEmpty()) {
+                collectId(node.path("channel_id"), channelNames, newChannelIds);
             }
         }
         return load("select name, id from projects where deleted_at = 0 and name in (%s)", newProjects, projects)
@@ -52,9 +70,17 @@ final class ReferenceResolver {
                 .chain(() -> loadNames("channels", newChannelIds, channelNames));
     }
 
+    // get, not containsKey: a hit counts as a use, so this batch's names are the last to be evicted.
     private static void collect(String name, Map<String, ?> cache, Set<String> wanted) {
-        if (!name.isEmpty() && !cache.containsKey(name)) {
+        if (!name.isEmpty() && cache.get(name) == null) {
             wanted.add(name);
+        }
+    }
+
+    /** Only whole numbers: anything else is refused with a clear message when the row is read. */
+    private static void collectId(JsonNode id, Map<Long, ?> cache, Set<String> wanted) {
+        if (id.isIntegralNumber() && id.canConvertToLong() && cache.get(id.asLong()) == null) {
+            wanted.add(String.valueOf(id.asLong()));
         }
     }
 

@@ -18,7 +18,6 @@ import io.vertx.core.Vertx;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -38,14 +37,21 @@ public class RestoreService {
     private final MeterRegistry metrics;
     private final BatchLimit batchLimit;
     private final ShutdownSignal shutdown;
+    private final Spool spool;
+    private final BackupReader.Limits readerLimits;
+    private final int referenceCacheSize;
 
     RestoreService(ConfigRestore config, UsageRestore usage, MeterRegistry metrics, GatewayBackupConfig settings,
-            ShutdownSignal shutdown) {
+            ShutdownSignal shutdown, Spool spool) {
         this.config = config;
         this.usage = usage;
         this.metrics = metrics;
         this.batchLimit = settings.restore().batchLimit();
         this.shutdown = shutdown;
+        this.spool = spool;
+        this.readerLimits = BackupReader.Limits.of(settings.restore());
+        // A batch's names must all stay cached until its rows are resolved.
+        this.referenceCacheSize = Math.max(settings.restore().referenceCacheSize(), batchLimit.rows());
     }
 
     /**
@@ -58,15 +64,18 @@ public class RestoreService {
         RestoreReport report = new RestoreReport();
         Timer.Sample timer = Timer.start(metrics);
         long started = System.nanoTime();
-        return blocking(context, () -> BackupReader.plain(file))
-                .chain(plain -> blocking(context, () -> BackupReader.index(plain))
+        return blocking(context, () -> spool.plain(file, () -> false))
+                .chain(plain -> blocking(context, () -> BackupReader.index(plain, readerLimits))
                         .chain(index -> Panache.withTransaction(() -> Panache.getSession()
                                 // Flushed explicitly after each kind: no dirty check of every entity before each query.
                                 .invoke(session -> session.setFlushMode(FlushMode.COMMIT))
                                 .chain(() -> restoreAll(context, index, options, report))
                                 .chain(() -> options.dryRun() ? rollBack(report) : Uni.createFrom().voidItem())))
                         .eventually(() -> plain.equals(file) ? Uni.createFrom().voidItem()
-                                : blocking(context, () -> Files.deleteIfExists(plain)).replaceWithVoid()))
+                                : blocking(context, () -> {
+                                    spool.delete(plain);
+                                    return null;
+                                }).replaceWithVoid()))
                 .map(done -> report)
                 .invoke(() -> {
                     timer.stop(metrics.timer("gateway.backup.restore.duration", "outcome", "success"));
@@ -84,7 +93,7 @@ public class RestoreService {
 
     private Uni<Void> restoreAll(Context context, Index index, RestoreOptions options, RestoreReport report) {
         ChannelIdRemapper remapper = new ChannelIdRemapper();
-        ReferenceResolver refs = new ReferenceResolver();
+        ReferenceResolver refs = new ReferenceResolver(referenceCacheSize);
         return each(context, index, BackupFormat.CHANNELS, true, batch -> one(batch, element -> options.includeChannels()
                 ? config.restoreChannel(element, options.channelConflictStrategy(), remapper, report)
                 : config.mapChannel(element, remapper)))

@@ -342,8 +342,9 @@ class UsageRestore {
     private Uni<Set<Long>> requestsWithLog(List<Element> batch) {
         Set<String> ids = new LinkedHashSet<>();
         for (Element element : batch) {
-            if (element.node().path("request_id").canConvertToLong()) {
-                ids.add(element.node().get("request_id").asText());
+            JsonNode requestId = element.node().path("request_id");
+            if (requestId.isIntegralNumber() && requestId.canConvertToLong()) {
+                ids.add(String.valueOf(requestId.asLong()));
             }
         }
         if (ids.isEmpty()) {

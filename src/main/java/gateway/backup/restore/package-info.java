@@ -1,6 +1,7 @@
 /**
- * Restore: source → reader → resolver → writer. The file is spooled to disk, checked and indexed
- * once (BackupReader), then its sections are read in dependency order a batch at a time on a
+ * Restore: source → reader → resolver → writer. The file is spooled to the private spool directory
+ * (Spool: capped in total and, once decompressed, per file), checked and indexed once with every
+ * element measured against the element limits before any is built (BackupReader), then its sections are read in dependency order a batch at a time on a
  * worker thread and written on the event loop, all in one transaction: any error rolls back
  * everything. Never holds the file in memory; old request ids map to new ones in a temporary
  * table. On SIGTERM (ShutdownSignal) a restore in progress fails at its next batch and rolls

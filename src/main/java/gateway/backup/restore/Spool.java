@@ -1,0 +1,184 @@
+package gateway.backup.restore;
+
+import gateway.backup.config.GatewayBackupConfig;
+import io.quarkus.logging.Log;
+import io.quarkus.runtime.StartupEvent;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import java.io.BufferedInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.nio.file.attribute.FileAttribute;
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.BooleanSupplier;
+import java.util.zip.GZIPInputStream;
+
+/**
+ * The one spool directory for uploads, import bodies and decompressed files: private to the
+ * service (0700, files 0600), with a cap on the bytes all requests may hold in it at once and a
+ * cap on what one gzip file may decompress to, both checked while writing.
+ */
+@ApplicationScoped
+public class Spool {
+
+    static final Set<PosixFilePermission> PRIVATE_DIRECTORY = PosixFilePermissions.fromString("rwx------");
+    public static final Set<PosixFilePermission> PRIVATE_FILE = PosixFilePermissions.fromString("rw-------");
+
+    private final Path directory;
+    private final long maxTotal;
+    private final long maxDecompressed;
+    private final AtomicLong used = new AtomicLong();
+
+    Spool(GatewayBackupConfig config) {
+        this.directory = Path.of(config.restore().uploadDirectory()).toAbsolutePath();
+        this.maxTotal = config.restore().spoolMaxSize().asLongValue();
+        this.maxDecompressed = config.restore().decompressedLimit();
+    }
+
+    /** Creates the directory private, or makes an existing one private; refuses one owned by another user. */
+    void onStart(@Observes StartupEvent event) throws IOException {
+        if (Files.isSymbolicLink(directory)) {
+            throw new IllegalStateException("gateway-backup.restore.upload-directory " + directory
+                    + " is a symbolic link; point it at a directory only this service uses");
+        }
+        if (!Files.exists(directory, LinkOption.NOFOLLOW_LINKS)) {
+            Files.createDirectories(directory, asAttribute(PRIVATE_DIRECTORY));
+        }
+        // By uid, not by name: a container may run under a uid with no user name.
+        Object me = processUid();
+        Object owner = Files.getAttribute(directory, "unix:uid", LinkOption.NOFOLLOW_LINKS);
+        if (me != null && !me.equals(owner)) {
+            throw new IllegalStateException("gateway-backup.restore.upload-directory " + directory + " belongs to uid "
+                    + owner + ", not to this service's uid " + me + "; point it at a directory only this service uses");
+        }
+        Files.setPosixFilePermissions(directory, PRIVATE_DIRECTORY);
+        // Leftovers of a previous process (killed mid-request) are nobody's files now.
+        try (var files = Files.list(directory)) {
+            files.filter(Files::isRegularFile).forEach(file -> {
+                try {
+                    Files.deleteIfExists(file);
+                } catch (IOException e) {
+                    Log.warnf("spool: cannot delete leftover %s", file.getFileName());
+                }
+            });
+        }
+    }
+
+    /** The uid this process runs as (Linux), or null where /proc is missing. */
+    private static Object processUid() {
+        try {
+            return Files.getAttribute(Path.of("/proc/self"), "unix:uid");
+        } catch (IOException | UnsupportedOperationException e) {
+            return null;
+        }
+    }
+
+    public Path directory() {
+        return directory;
+    }
+
+    /** A new empty file, readable by the service only. Blocking. */
+    public Path newFile(String prefix) throws IOException {
+        return Files.createTempFile(directory, prefix, ".tmp", asAttribute(PRIVATE_FILE));
+    }
+
+    /** Takes {@code bytes} of the spool cap; false (nothing taken) when that would pass it. */
+    public boolean tryReserve(long bytes) {
+        long now = used.addAndGet(bytes);
+        if (now > maxTotal) {
+            used.addAndGet(-bytes);
+            return false;
+        }
+        return true;
+    }
+
+    public void release(long bytes) {
+        used.addAndGet(-bytes);
+    }
+
+    /** Bytes of the spool cap not taken right now. */
+    public long free() {
+        return maxTotal - used.get();
+    }
+
+    public String full() {
+        return "The service's spool directory is full (gateway-backup.restore.spool-max-size = " + maxTotal
+                + " bytes in use by uploads in progress); try again later";
+    }
+
+    /**
+     * A gzip file (by its magic bytes) decompressed into a new spool file; any other file as is.
+     * Stops with a {@link RestoreException} past the decompressed cap or the spool cap, and with
+     * {@link Stopped} once {@code stopped} says the client went away; the partial file is deleted.
+     * Blocking: call it on a worker thread. The caller deletes the returned file if it is new.
+     */
+    public Path plain(Path file, BooleanSupplier stopped) throws IOException {
+        try (InputStream in = Files.newInputStream(file)) {
+            if (in.read() != 0x1f || in.read() != 0x8b) {
+                return file;
+            }
+        }
+        Path plain = newFile("restore-");
+        long written = 0;
+        boolean done = false;
+        byte[] chunk = new byte[64 * 1024];
+        try (InputStream in = new GZIPInputStream(new BufferedInputStream(Files.newInputStream(file)), 64 * 1024);
+                OutputStream out = Files.newOutputStream(plain)) {
+            int n;
+            while ((n = in.read(chunk)) > 0) {
+                if (stopped.getAsBoolean()) {
+                    throw new Stopped();
+                }
+                if (written + n > maxDecompressed) {
+                    throw new RestoreException("The file decompresses to more than the limit of " + maxDecompressed
+                            + " bytes (gateway-backup.restore.max-decompressed-size)");
+                }
+                if (!tryReserve(n)) {
+                    throw new RestoreException(full());
+                }
+                written += n;
+                out.write(chunk, 0, n);
+            }
+            done = true;
+        } catch (IOException e) {
+            throw new RestoreException("The file starts like gzip but does not decompress: " + e.getMessage());
+        } finally {
+            if (!done) {
+                Files.deleteIfExists(plain);
+                release(written);
+            }
+        }
+        // Counted against the spool cap until the caller deletes it with delete().
+        return plain;
+    }
+
+    /** Deletes a spool file and gives its bytes back to the cap. Blocking. */
+    public void delete(Path file) {
+        try {
+            long size = Files.size(file);
+            if (Files.deleteIfExists(file)) {
+                release(size);
+            }
+        } catch (IOException e) {
+            // Already gone.
+        }
+    }
+
+    /** The client went away: the work stopped and left nothing behind. */
+    public static final class Stopped extends RuntimeException {
+        public Stopped() {
+            super("the client closed the connection", null, false, false);
+        }
+    }
+
+    private static FileAttribute<Set<PosixFilePermission>> asAttribute(Set<PosixFilePermission> permissions) {
+        return PosixFilePermissions.asFileAttribute(permissions);
+    }
+}
