@@ -53,14 +53,15 @@ class StoragesTests {
     void shouldRefuseTheDatabaseType() {
         String message = failure(row(3, "Primary", "database", JSON.createObjectNode()));
 
-        assertEquals("Data storage 3 (\"Primary\"): it has type database, which keeps no files; choose an fs or s3 storage",
+        assertEquals("Data storage 3 (\"Primary\"): it has type database, which keeps no files; choose an fs, s3 or webdav storage",
                 message);
     }
 
     @Test
-    void shouldRefuseTypesThisServiceCannotWriteTo() {
+    void shouldRefuseTypesThisServiceCannotWriteToAndIncompleteWebDavSettings() {
         assertTrue(failure(row(4, "cloud", "gcs", JSON.createObjectNode())).startsWith("Data storage 4 (\"cloud\"): it has type gcs"));
-        assertTrue(failure(row(5, "nas", "webdav", JSON.createObjectNode())).startsWith("Data storage 5 (\"nas\"): it has type webdav"));
+        assertEquals("Data storage 5 (\"nas\"): webdav storage settings need a \"webdav\" object with url, username and password",
+                failure(row(5, "nas", "webdav", JSON.createObjectNode())));
     }
 
     @Test
