@@ -31,6 +31,8 @@ import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.function.Consumer;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLEngine;
@@ -479,10 +481,25 @@ public final class WebDavStorage implements BackupStorage {
             abortUpload();
         }
 
-        /** Stops the PUT and deletes the temp file; when the server cannot be reached, a later abort() tries again. */
+        /**
+         * Ends the PUT, waits until the server is done with it, then deletes the temp file (deleting
+         * while the server still writes it could leave it behind); when the server cannot be reached,
+         * a later abort() tries again.
+         */
         private void abortUpload() {
+            try {
+                pipeOut.close(); // the server finishes the PUT with what it has
+            } catch (IOException ignored) {
+                // the PUT has already ended
+            }
+            try {
+                put.get(CALL_TIMEOUT.toSeconds(), TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            } catch (ExecutionException | TimeoutException ignored) {
+                // failed or stuck: delete what may be there all the same
+            }
             closeQuietly(pipeIn);
-            put.cancel(true);
             if (tempGone) {
                 return;
             }
