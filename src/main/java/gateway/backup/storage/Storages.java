@@ -2,6 +2,7 @@ package gateway.backup.storage;
 
 import gateway.backup.domain.DataStorage;
 import gateway.backup.storage.fs.FsStorage;
+import gateway.backup.storage.gcs.GcsStorage;
 import gateway.backup.storage.s3.S3Storage;
 import gateway.backup.storage.webdav.WebDavStorage;
 
@@ -23,10 +24,11 @@ public final class Storages {
                 case "fs" -> FsStorage.fromSettings(row.settings);
                 case "s3" -> S3Storage.fromSettings(row.settings);
                 case "webdav" -> WebDavStorage.fromSettings(row.settings);
+                case "gcs" -> GcsStorage.fromSettings(row.settings);
                 case "database" -> throw new StorageException("it has type database, which keeps no files; "
-                        + "choose an fs, s3 or webdav storage");
+                        + "choose an fs, s3, webdav or gcs storage");
                 default -> throw new StorageException("it has type " + row.type
-                        + ", which this service cannot write to yet; choose an fs, s3 or webdav storage");
+                        + ", which this service cannot write to yet; choose an fs, s3, webdav or gcs storage");
             };
         } catch (StorageException e) {
             throw new StorageException(label + ": " + e.getMessage());

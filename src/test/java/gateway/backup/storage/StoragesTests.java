@@ -53,13 +53,16 @@ class StoragesTests {
     void shouldRefuseTheDatabaseType() {
         String message = failure(row(3, "Primary", "database", JSON.createObjectNode()));
 
-        assertEquals("Data storage 3 (\"Primary\"): it has type database, which keeps no files; choose an fs, s3 or webdav storage",
+        assertEquals("Data storage 3 (\"Primary\"): it has type database, which keeps no files; choose an fs, s3, webdav or gcs storage",
                 message);
     }
 
     @Test
-    void shouldRefuseTypesThisServiceCannotWriteToAndIncompleteWebDavSettings() {
-        assertTrue(failure(row(4, "cloud", "gcs", JSON.createObjectNode())).startsWith("Data storage 4 (\"cloud\"): it has type gcs"));
+    void shouldRefuseUnknownTypesAndIncompleteWebDavOrGcsSettings() {
+        assertEquals("Data storage 4 (\"tape\"): it has type tape, which this service cannot write to yet; "
+                + "choose an fs, s3, webdav or gcs storage", failure(row(4, "tape", "tape", JSON.createObjectNode())));
+        assertEquals("Data storage 10 (\"cloud\"): gcs storage settings need a \"gcs\" object with bucketName and credential",
+                failure(row(10, "cloud", "gcs", JSON.createObjectNode())));
         assertEquals("Data storage 5 (\"nas\"): webdav storage settings need a \"webdav\" object with url, username and password",
                 failure(row(5, "nas", "webdav", JSON.createObjectNode())));
     }
