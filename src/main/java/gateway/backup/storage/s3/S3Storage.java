@@ -292,7 +292,8 @@ public final class S3Storage implements BackupStorage {
                 filled = 0;
             } catch (SdkException e) {
                 abort();
-                throw failure("cannot upload part " + (parts.size() + 1) + " of " + name + "; upload aborted", e);
+                throw failure("cannot upload part " + (parts.size() + 1) + " of " + name
+                        + (uploadAborted ? "; upload aborted" : ""), e);
             }
         }
 
@@ -329,7 +330,7 @@ public final class S3Storage implements BackupStorage {
                 }
             } catch (SdkException e) {
                 abort();
-                throw failure("cannot finish " + name + "; upload aborted", e);
+                throw failure("cannot finish " + name + (uploadAborted ? "; upload aborted" : ""), e);
             }
             finished = true;
             completed = true;
