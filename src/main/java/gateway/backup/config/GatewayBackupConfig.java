@@ -21,6 +21,8 @@ public interface GatewayBackupConfig {
 
     AutoBackup autoBackup();
 
+    Jobs jobs();
+
     /** How usage rows (backup) or file elements (restore) are grouped in batches. */
     interface Batches {
         /** Rows or elements per batch. */
@@ -128,6 +130,18 @@ public interface GatewayBackupConfig {
         /** Backup file names start with this, then yyyy-MM-dd_HH-mm-ss. */
         @WithDefault("axonhub-backup-")
         String filePrefix();
+    }
+
+    /** Backup and restore jobs (job/), kept in memory for backupJobs and backupJobProgress. */
+    interface Jobs {
+        /** Most recent jobs remembered; older ones are forgotten. */
+        @WithDefault("100")
+        @Min(1)
+        int keep();
+
+        /** backupJobProgress sends at most one update per this interval. */
+        @WithDefault("250ms")
+        java.time.Duration progressInterval();
     }
 
     interface Jwt {
