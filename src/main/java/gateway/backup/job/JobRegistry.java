@@ -72,7 +72,7 @@ public class JobRegistry {
     public Multi<BackupJob> progress(Job job) {
         AtomicReference<BackupJob> last = new AtomicReference<>();
         AtomicBoolean ended = new AtomicBoolean();
-        return Multi.createFrom().ticks().startingAfter(Duration.ZERO).every(progressInterval)
+        return Multi.createFrom().ticks().startingAfter(Duration.ofMillis(1)).every(progressInterval)
                 .onOverflow().drop()
                 .select().first(tick -> !ended.get())
                 .map(tick -> job.snapshot())
