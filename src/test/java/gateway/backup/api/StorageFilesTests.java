@@ -105,7 +105,7 @@ class StorageFilesTests {
     static Path exportFile() throws Exception {
         Path file = Files.createTempFile("export", ".json");
         try (InputStream in = given().header("Authorization", "Bearer " + TestTokens.owner())
-                .get("/api/backups/export?includeChannels=true&includeModels=true&includeAPIKeys=true")
+                .get("/api/backups/export?includeChannels=true&includeModels=true&includeAPIKeys=true&compression=none")
                 .then().statusCode(200).extract().asInputStream()) {
             Files.copy(in, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
         }
