@@ -12,6 +12,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.quarkus.logging.Log;
 import io.quarkus.runtime.ShutdownEvent;
+import io.quarkus.vertx.core.runtime.context.VertxContextSafetyToggle;
 import io.smallrye.common.vertx.VertxContext;
 import io.smallrye.mutiny.CompositeException;
 import io.smallrye.mutiny.Uni;
@@ -53,6 +54,7 @@ public class AutoBackupRunner {
 
     /** The advisory lock every replica's runs share ("gatewayB"). */
     static final long LOCK_KEY = 0x6761746577617942L;
+    static final String SEE_LOG = "; see the service log";
     static final String SHUT_DOWN = "Stopped: the service shut down during the backup; nothing was kept";
 
     private final Pool pool;
@@ -133,7 +135,7 @@ public class AutoBackupRunner {
             run.done.get(grace.toMillis(), TimeUnit.MILLISECONDS);
             return;
         } catch (TimeoutException e) {
-            Log.warnf("auto-backup: still running after %d s at shutdown; aborting it", grace.toSeconds());
+            Log.warnf("auto-backup: still running after %d ms at shutdown; aborting it", grace.toMillis());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } catch (ExecutionException e) {
@@ -178,6 +180,7 @@ public class AutoBackupRunner {
     /** Runs on a fresh duplicated Vert.x context: Hibernate Reactive (the backup's reads) needs one. */
     private Uni<Void> onNewContext(java.util.function.Supplier<Uni<Void>> work) {
         Context context = VertxContext.createNewDuplicatedContext(vertx.getOrCreateContext());
+        VertxContextSafetyToggle.setContextSafe(context, true);
         return Uni.createFrom().emitter(emitter -> context.runOnContext(ignored ->
                 work.get().subscribe().with(emitter::complete, emitter::fail)));
     }
@@ -247,6 +250,9 @@ public class AutoBackupRunner {
         if (error == null) {
             metrics.counter("gateway.backup.auto_backup.bytes").increment(run.bytes);
             Log.infof("auto-backup: done in %d ms, %d bytes", ms, run.bytes);
+        } else if (error.endsWith(SEE_LOG)) {
+            // Not one of our messages: the operator needs the cause (database and Hibernate errors carry no storage secret).
+            Log.warnf(failure, "auto-backup: failed after %d ms: %s", ms, error);
         } else {
             Log.warnf("auto-backup: failed after %d ms: %s", ms, error);
         }
@@ -282,7 +288,7 @@ public class AutoBackupRunner {
             }
             cause = cause.getCause();
         }
-        return "Backup failed (" + (cause == null ? "unknown" : cause.getClass().getSimpleName()) + "); see the service log";
+        return "Backup failed (" + (cause == null ? "unknown" : cause.getClass().getSimpleName()) + ")" + SEE_LOG;
     }
 
     /** Blocking storage I/O on a worker thread; the result comes back on the run's Vert.x context. */

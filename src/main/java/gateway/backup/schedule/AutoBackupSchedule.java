@@ -104,7 +104,7 @@ public class AutoBackupSchedule {
                 String slot = at.toLocalDateTime() + " " + zone.getId();
                 return claim(slot).chain(claimed -> {
                     if (!claimed) {
-                        Log.infof("auto-backup: the run of %s was claimed by another replica", slot);
+                        Log.infof("auto-backup: the run of %s was claimed already (by another replica, or an earlier firing)", slot);
                         return Uni.createFrom().voidItem();
                     }
                     return runner.runScheduled(settings, zone);
