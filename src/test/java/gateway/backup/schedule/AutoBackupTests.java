@@ -63,6 +63,8 @@ class AutoBackupTests {
     @Inject
     AgroalDataSource dataSource;
 
+    static final List<Handler> CAPTURES = new CopyOnWriteArrayList<>();
+
     Path dir;
     long storageId;
 
@@ -82,6 +84,8 @@ class AutoBackupTests {
     void tearDown() {
         clock.reset();
         awaitIdle();
+        CAPTURES.forEach(Logger.getLogger("")::removeHandler);
+        CAPTURES.clear();
     }
 
     // --- settings
@@ -193,6 +197,7 @@ class AutoBackupTests {
     @Test
     void shouldWriteABackupThatRestoresWhenTriggered() throws Exception {
         enable("includeAPIKeys: true, includeUsageStats: true");
+        List<String> logs = captureLogs();
         String before = snapshot();
         JsonNode answer = trigger();
         assertTrue(answer.get("success").asBoolean(), answer.toString());
@@ -202,6 +207,9 @@ class AutoBackupTests {
         List<Path> files = backups();
         assertEquals(1, files.size());
         assertTrue(files.get(0).getFileName().toString().matches("axonhub-backup-\\d{4}-\\d\\d-\\d\\d_\\d\\d-\\d\\d-\\d\\d\\.json"));
+        assertTrue(Files.readString(files.get(0)).contains("sk-upstream-openai-AAAA"), "the file has the channel's credentials");
+        assertTrue(logs.stream().anyMatch(line -> line.startsWith("auto-backup: verified")), logs.toString());
+        assertNoSecretIn(logs);
 
         db.reset();
         given().header("Authorization", "Bearer " + TestTokens.owner()).contentType("application/json")
@@ -523,7 +531,7 @@ class AutoBackupTests {
     /** Every log line from now on, formatted, with any exception's text. */
     static List<String> captureLogs() {
         List<String> lines = new CopyOnWriteArrayList<>();
-        Logger.getLogger("").addHandler(new Handler() {
+        Handler capture = new Handler() {
             @Override
             public void publish(LogRecord record) {
                 String message = record instanceof ExtLogRecord ext ? ext.getFormattedMessage() : record.getMessage();
@@ -537,7 +545,9 @@ class AutoBackupTests {
             @Override
             public void close() {
             }
-        });
+        };
+        CAPTURES.add(capture);
+        Logger.getLogger("").addHandler(capture);
         return lines;
     }
 
