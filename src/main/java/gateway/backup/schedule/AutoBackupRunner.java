@@ -210,17 +210,20 @@ public class AutoBackupRunner {
     /** Streams the backup into the storage and verifies it; on any failure the file is aborted. */
     private Uni<StoredFile> write(Run run, AutoBackupSettings settings, Context context, PendingFile pending) {
         run.pending = pending;
-        return backups.backup(settings.backupOptions(), new StorageSink(run, pending.out(), context), false)
+        StorageSink sink = new StorageSink(run, pending.out(), context);
+        return backups.backup(settings.backupOptions(), sink, false)
+                .call(summary -> sink.drain())
                 .invoke(summary -> {
                     run.bytes = summary.bytes();
                     Log.infof("auto-backup: written %s, %d bytes", summary.rows(), summary.bytes());
                 })
                 .chain(summary -> blocking(context, pending::complete))
                 .invoke(stored -> Log.infof("auto-backup: verified %s in %s, %d bytes", stored.name(), run.where, stored.size()))
-                .onFailure().call(failure -> blocking(context, () -> {
-                    pending.abort();
-                    return null;
-                }));
+                .onFailure().call(failure -> sink.drain().onFailure().recoverWithNull()
+                        .chain(() -> blocking(context, () -> {
+                            pending.abort();
+                            return null;
+                        })));
     }
 
     private Uni<Void> retention(Context context, BackupStorage storage, RetentionPolicy policy, String written, Instant now) {
@@ -307,11 +310,17 @@ public class AutoBackupRunner {
                 .emitOn(command -> context.runOnContext(ignored -> command.run()));
     }
 
-    /** Hands each chunk to the storage's stream on a worker; the next chunk waits for it. */
+    /**
+     * Hands each chunk to the storage's stream on a worker, one write in flight: a chunk is taken
+     * as soon as the previous one is written, so the next batch is encoded while this one is
+     * written (at most two chunks in memory). {@link #drain()} waits for the last write.
+     */
     private static final class StorageSink implements BackupSink {
         private final Run run;
         private final OutputStream out;
         private final Context context;
+        // Touched only on the run's context.
+        private CompletableFuture<Void> inFlight = CompletableFuture.completedFuture(null);
 
         StorageSink(Run run, OutputStream out, Context context) {
             this.run = run;
@@ -328,10 +337,20 @@ public class AutoBackupRunner {
                 return Uni.createFrom().voidItem();
             }
             byte[] bytes = chunk.getBytes();
-            return blocking(context, () -> {
-                out.write(bytes);
-                return null;
-            });
+            return drain().invoke(() -> inFlight = CompletableFuture.runAsync(() -> {
+                try {
+                    out.write(bytes);
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+            }, Infrastructure.getDefaultWorkerPool()));
+        }
+
+        /** Completes when the write in flight has; fails with its failure. */
+        Uni<Void> drain() {
+            return Uni.createFrom().completionStage(inFlight)
+                    .onFailure(java.util.concurrent.CompletionException.class).transform(Throwable::getCause)
+                    .emitOn(command -> context.runOnContext(ignored -> command.run()));
         }
     }
 
