@@ -3,6 +3,7 @@ package gateway.backup.storage.fs;
 import com.fasterxml.jackson.databind.JsonNode;
 import gateway.backup.storage.BackupStorage;
 import gateway.backup.storage.StorageException;
+import gateway.backup.storage.StorageNames;
 import gateway.backup.storage.StoredFile;
 import java.io.FilterOutputStream;
 import java.io.IOException;
@@ -21,6 +22,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.function.Consumer;
 
 /**
  * A directory (a PVC in Kubernetes): {@code {"directory": "/backups"}}. A file is written to a
@@ -31,9 +33,17 @@ public final class FsStorage implements BackupStorage {
     private static final String TEMP_PREFIX = ".tmp-";
 
     private final Path directory;
+    private final Consumer<Path> afterUpload;
 
     public FsStorage(Path directory) {
+        this(directory, file -> {
+        });
+    }
+
+    /** @param afterUpload called with the file between its rename and its check; tests use it to change the file */
+    FsStorage(Path directory, Consumer<Path> afterUpload) {
         this.directory = directory;
+        this.afterUpload = afterUpload;
     }
 
     /** From the gateway's settings JSON: {@code {"directory": "..."}}. */
@@ -48,10 +58,15 @@ public final class FsStorage implements BackupStorage {
     @Override
     public PendingFile create(String name) throws IOException {
         Path target = resolve(name);
-        Files.createDirectories(directory);
         Path temp = directory.resolve(TEMP_PREFIX + UUID.randomUUID() + "-" + name);
-        FileChannel channel = FileChannel.open(temp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
-        return new PendingFsFile(channel, temp, target);
+        try {
+            Files.createDirectories(directory);
+            FileChannel channel = FileChannel.open(temp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+            return new PendingFsFile(channel, temp, target);
+        } catch (IOException e) {
+            throw new StorageException("Cannot create " + name + " in " + describe() + ": " + e.getClass().getSimpleName()
+                    + "; check that the directory exists and is writable", e);
+        }
     }
 
     @Override
@@ -104,14 +119,14 @@ public final class FsStorage implements BackupStorage {
 
     /** A plain file name inside the directory; anything with a path separator or ".." is refused. */
     private Path resolve(String name) throws StorageException {
-        if (name == null || name.isEmpty() || name.contains("/") || name.contains("\\") || name.equals(".")
-                || name.equals("..") || name.startsWith(TEMP_PREFIX)) {
-            throw new StorageException("Not a backup file name: " + name);
+        if (StorageNames.requireFileName(name, describe()).startsWith(TEMP_PREFIX)) {
+            throw new StorageException("Not a backup file name for " + describe() + ": \"" + name
+                    + "\"; names starting with " + TEMP_PREFIX + " are this storage's temp files");
         }
         return directory.resolve(name);
     }
 
-    private static final class PendingFsFile implements PendingFile {
+    private final class PendingFsFile implements PendingFile {
         private final FileChannel channel;
         private final Path temp;
         private final Path target;
@@ -122,7 +137,7 @@ public final class FsStorage implements BackupStorage {
             this.channel = channel;
             this.temp = temp;
             this.target = target;
-            this.out = new CountingStream(Channels.newOutputStream(channel));
+            this.out = new CountingStream(Channels.newOutputStream(channel), target.getFileName() + " in " + describe());
         }
 
         @Override
@@ -140,13 +155,14 @@ public final class FsStorage implements BackupStorage {
                 finished = true;
             } catch (IOException e) {
                 abort();
-                throw new StorageException("Cannot write " + target.getFileName() + " to " + target.getParent()
+                throw new StorageException("Cannot write " + target.getFileName() + " to " + describe()
                         + ": " + e.getClass().getSimpleName(), e);
             }
+            afterUpload.accept(target);
             StoredFile stored = stat(target).orElse(null);
             if (stored == null || stored.size() != out.count || stored.size() == 0) {
                 Files.deleteIfExists(target);
-                throw new StorageException("Stored file " + target.getFileName() + " has "
+                throw new StorageException("Stored file " + target.getFileName() + " in " + describe() + " has "
                         + (stored == null ? "vanished" : stored.size() + " bytes") + " but " + out.count
                         + " were written; removed it");
             }
@@ -172,22 +188,33 @@ public final class FsStorage implements BackupStorage {
         }
     }
 
+    /** Counts the bytes written and turns a write error into one naming the file and the storage. */
     private static final class CountingStream extends FilterOutputStream {
+        private final String where;
         long count;
 
-        CountingStream(OutputStream out) {
+        CountingStream(OutputStream out, String where) {
             super(out);
+            this.where = where;
         }
 
         @Override
         public void write(int b) throws IOException {
-            out.write(b);
+            try {
+                out.write(b);
+            } catch (IOException e) {
+                throw new StorageException("Cannot write " + where + ": " + e.getMessage(), e);
+            }
             count++;
         }
 
         @Override
         public void write(byte[] b, int off, int len) throws IOException {
-            out.write(b, off, len);
+            try {
+                out.write(b, off, len);
+            } catch (IOException e) {
+                throw new StorageException("Cannot write " + where + ": " + e.getMessage(), e);
+            }
             count += len;
         }
     }

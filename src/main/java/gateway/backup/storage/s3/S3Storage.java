@@ -1,0 +1,431 @@
+package gateway.backup.storage.s3;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import gateway.backup.storage.BackupStorage;
+import gateway.backup.storage.StorageException;
+import gateway.backup.storage.StorageNames;
+import gateway.backup.storage.StoredFile;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.URI;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Optional;
+import java.util.function.Consumer;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.core.checksums.RequestChecksumCalculation;
+import software.amazon.awssdk.core.checksums.ResponseChecksumValidation;
+import software.amazon.awssdk.core.exception.SdkException;
+import software.amazon.awssdk.core.sync.RequestBody;
+import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.S3ClientBuilder;
+import software.amazon.awssdk.services.s3.S3Configuration;
+import software.amazon.awssdk.services.s3.model.CompletedPart;
+import software.amazon.awssdk.services.s3.model.HeadObjectResponse;
+import software.amazon.awssdk.services.s3.model.S3Exception;
+import software.amazon.awssdk.services.s3.model.S3Object;
+import software.amazon.awssdk.services.s3.model.ServerSideEncryption;
+
+/**
+ * A bucket and a folder in it, over the AWS SDK v2 with the JDK's HTTP client. A file is written
+ * as a multipart upload through one part buffer (so memory stays at one part, whatever the file's
+ * size); a file smaller than a part is sent with one PutObject. After the upload the object is
+ * headed and its size and ETag (the MD5 S3 keeps) compared with what was sent.
+ */
+public final class S3Storage implements BackupStorage {
+
+    /** 8 MiB parts: 10,000 parts (S3's limit) allow files up to about 78 GiB. */
+    public static final int DEFAULT_PART_SIZE = 8 * 1024 * 1024;
+    /** S3's smallest part but the last. */
+    public static final int MIN_PART_SIZE = 5 * 1024 * 1024;
+
+    private final S3Settings settings;
+    private final S3Client client;
+    private final int partSize;
+    private final Consumer<String> afterUpload;
+
+    public S3Storage(S3Settings settings) {
+        this(settings, DEFAULT_PART_SIZE, key -> {
+        });
+    }
+
+    /**
+     * @param afterUpload called with the object's key between the upload and its verification;
+     *                    tests use it to change the stored object
+     */
+    S3Storage(S3Settings settings, int partSize, Consumer<String> afterUpload) {
+        if (partSize < MIN_PART_SIZE) {
+            throw new IllegalArgumentException("part size " + partSize + " is below S3's minimum " + MIN_PART_SIZE);
+        }
+        this.settings = settings;
+        this.partSize = partSize;
+        this.afterUpload = afterUpload;
+        this.client = buildClient(settings);
+    }
+
+    /** From the gateway's settings JSON: {@code {"s3": {...}}}. */
+    public static S3Storage fromSettings(JsonNode json) throws StorageException {
+        return new S3Storage(S3Settings.fromJson(json));
+    }
+
+    static S3Client buildClient(S3Settings settings) {
+        boolean supported = settings.checksums() == S3Settings.Checksums.WHEN_SUPPORTED;
+        S3ClientBuilder builder = S3Client.builder()
+                .httpClient(UrlConnectionHttpClient.builder()
+                        .connectionTimeout(Duration.ofSeconds(10))
+                        .socketTimeout(Duration.ofSeconds(60))
+                        .build())
+                .region(Region.of(settings.region()))
+                .credentialsProvider(StaticCredentialsProvider.create(
+                        AwsBasicCredentials.create(settings.accessKey(), settings.secretKey())))
+                .forcePathStyle(settings.pathStyle())
+                // HttpURLConnection handles "Expect: 100-continue" poorly (uploads stalled for seconds)
+                .serviceConfiguration(S3Configuration.builder().expectContinueEnabled(false).build())
+                .requestChecksumCalculation(supported ? RequestChecksumCalculation.WHEN_SUPPORTED
+                        : RequestChecksumCalculation.WHEN_REQUIRED)
+                .responseChecksumValidation(supported ? ResponseChecksumValidation.WHEN_SUPPORTED
+                        : ResponseChecksumValidation.WHEN_REQUIRED);
+        if (!settings.endpoint().isEmpty()) {
+            builder.endpointOverride(URI.create(settings.endpoint()));
+        }
+        return builder.build();
+    }
+
+    public int partSize() {
+        return partSize;
+    }
+
+    @Override
+    public PendingFile create(String name) throws StorageException {
+        return new Upload(name, key(name));
+    }
+
+    @Override
+    public List<StoredFile> list(String prefix) throws StorageException {
+        List<StoredFile> files = new ArrayList<>();
+        try {
+            // The delimiter keeps objects in sub-folders of the prefix out: only this folder's files.
+            for (S3Object object : client.listObjectsV2Paginator(r -> r.bucket(settings.bucketName())
+                    .prefix(settings.prefix() + prefix).delimiter("/")).contents()) {
+                files.add(new StoredFile(object.key().substring(settings.prefix().length()), object.size(),
+                        object.lastModified()));
+            }
+        } catch (SdkException e) {
+            throw failure("cannot list files", e);
+        }
+        return files;
+    }
+
+    @Override
+    public Optional<StoredFile> stat(String name) throws StorageException {
+        String key = key(name);
+        try {
+            HeadObjectResponse head = client.headObject(r -> r.bucket(settings.bucketName()).key(key));
+            return Optional.of(new StoredFile(name, head.contentLength(), head.lastModified()));
+        } catch (SdkException e) {
+            if (isNotFound(e)) {
+                return Optional.empty();
+            }
+            throw failure("cannot stat " + name, e);
+        }
+    }
+
+    @Override
+    public InputStream open(String name) throws StorageException {
+        String key = key(name);
+        try {
+            return client.getObject(r -> r.bucket(settings.bucketName()).key(key));
+        } catch (SdkException e) {
+            if (isNotFound(e)) {
+                throw new StorageException("No file " + name + " in " + describe());
+            }
+            throw failure("cannot read " + name, e);
+        }
+    }
+
+    @Override
+    public void delete(String name) throws StorageException {
+        String key = key(name);
+        try {
+            client.deleteObject(r -> r.bucket(settings.bucketName()).key(key));
+        } catch (SdkException e) {
+            throw failure("cannot delete " + name, e);
+        }
+    }
+
+    @Override
+    public String describe() {
+        return settings.describe();
+    }
+
+    @Override
+    public void close() {
+        client.close();
+    }
+
+    private String key(String name) throws StorageException {
+        return settings.prefix() + StorageNames.requireFileName(name, describe());
+    }
+
+    private static boolean isNotFound(SdkException e) {
+        return e instanceof S3Exception s3 && s3.statusCode() == 404;
+    }
+
+    /**
+     * A StorageException naming the storage, with the store's error code and message but never the
+     * SDK exception itself as cause: its text can quote request headers, so keys are scrubbed.
+     */
+    StorageException failure(String what, SdkException e) {
+        String detail;
+        if (e instanceof S3Exception s3 && s3.awsErrorDetails() != null) {
+            detail = "HTTP " + s3.statusCode() + " " + s3.awsErrorDetails().errorCode() + ": "
+                    + s3.awsErrorDetails().errorMessage();
+        } else {
+            detail = e.getMessage();
+        }
+        return new StorageException(describe() + ": " + what + ": " + scrub(detail));
+    }
+
+    private String scrub(String text) {
+        if (text == null) {
+            return "";
+        }
+        return text.replace(settings.secretKey(), "***").replace(settings.accessKey(), "***");
+    }
+
+    private static MessageDigest md5() {
+        try {
+            return MessageDigest.getInstance("MD5");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("the JDK always has MD5", e);
+        }
+    }
+
+    /**
+     * One file being written: bytes fill the part buffer; a full buffer is sent as the next part
+     * (the multipart upload starts with the first full part). Blocking, like every S3 call here.
+     */
+    public final class Upload extends OutputStream implements PendingFile {
+        private final String name;
+        private final String key;
+        private final byte[] buffer = new byte[partSize];
+        private final List<CompletedPart> parts = new ArrayList<>();
+        private final MessageDigest partDigests = md5();
+        private final MessageDigest fileDigest = md5();
+        private int filled;
+        private long written;
+        private String uploadId;
+        private boolean finished;
+        private boolean completed;
+        private boolean uploadAborted;
+
+        Upload(String name, String key) {
+            this.name = name;
+            this.key = key;
+        }
+
+        /** The memory this write holds for file bytes: one part buffer, whatever the file's size. */
+        public int bufferSize() {
+            return buffer.length;
+        }
+
+        /** Parts sent so far (0 while the file fits in one buffer). */
+        public int partsSent() {
+            return parts.size();
+        }
+
+        @Override
+        public OutputStream out() {
+            return this;
+        }
+
+        @Override
+        public void write(int b) throws IOException {
+            requireOpen();
+            buffer[filled++] = (byte) b;
+            written++;
+            if (filled == buffer.length) {
+                sendPart();
+            }
+        }
+
+        @Override
+        public void write(byte[] bytes, int offset, int length) throws IOException {
+            requireOpen();
+            while (length > 0) {
+                int n = Math.min(length, buffer.length - filled);
+                System.arraycopy(bytes, offset, buffer, filled, n);
+                filled += n;
+                offset += n;
+                length -= n;
+                written += n;
+                if (filled == buffer.length) {
+                    sendPart();
+                }
+            }
+        }
+
+        private void sendPart() throws StorageException {
+            try {
+                if (uploadId == null) {
+                    uploadId = client.createMultipartUpload(r -> r.bucket(settings.bucketName()).key(key)
+                            .contentType("application/json")).uploadId();
+                }
+                int number = parts.size() + 1;
+                byte[] md5 = md5Of(buffer, filled);
+                fileDigest.update(buffer, 0, filled);
+                String etag = client.uploadPart(r -> r.bucket(settings.bucketName()).key(key).uploadId(uploadId)
+                        .partNumber(number).contentLength((long) filled)
+                        .contentMD5(Base64.getEncoder().encodeToString(md5)), body()).eTag();
+                partDigests.update(md5);
+                parts.add(CompletedPart.builder().partNumber(number).eTag(etag).build());
+                filled = 0;
+            } catch (SdkException e) {
+                abort();
+                throw failure("cannot upload part " + (parts.size() + 1) + " of " + name + "; upload aborted", e);
+            }
+        }
+
+        /** The filled part of the buffer, re-readable for the SDK's retries, without a copy. */
+        private RequestBody body() {
+            int length = filled;
+            return RequestBody.fromContentProvider(() -> new ByteArrayInputStream(buffer, 0, length), length,
+                    "application/octet-stream");
+        }
+
+        private void requireOpen() throws StorageException {
+            if (finished) {
+                throw new StorageException(describe() + ": " + name + " is already complete or aborted");
+            }
+        }
+
+        @Override
+        public StoredFile complete() throws IOException {
+            requireOpen();
+            String multipartEtag = null;
+            try {
+                if (uploadId == null) {
+                    byte[] md5 = md5Of(buffer, filled);
+                    fileDigest.update(buffer, 0, filled);
+                    client.putObject(r -> r.bucket(settings.bucketName()).key(key).contentType("application/json")
+                            .contentLength((long) filled).contentMD5(Base64.getEncoder().encodeToString(md5)), body());
+                } else {
+                    if (filled > 0) {
+                        sendPart();
+                    }
+                    client.completeMultipartUpload(r -> r.bucket(settings.bucketName()).key(key).uploadId(uploadId)
+                            .multipartUpload(m -> m.parts(parts)));
+                    multipartEtag = HexFormat.of().formatHex(partDigests.digest()) + "-" + parts.size();
+                }
+            } catch (SdkException e) {
+                abort();
+                throw failure("cannot finish " + name + "; upload aborted", e);
+            }
+            finished = true;
+            completed = true;
+            afterUpload.accept(key);
+            return verify(HexFormat.of().formatHex(fileDigest.digest()), multipartEtag);
+        }
+
+        /**
+         * Heads the object; a wrong size, an empty object or a different MD5 removes it. S3 gives a
+         * multipart object the ETag "MD5 of the part MD5s-N"; some compatible stores give it the file's
+         * plain MD5: whichever form comes back is compared.
+         */
+        private StoredFile verify(String fileMd5, String multipartEtag) throws StorageException {
+            HeadObjectResponse head;
+            try {
+                head = client.headObject(r -> r.bucket(settings.bucketName()).key(key));
+            } catch (SdkException e) {
+                if (isNotFound(e)) {
+                    throw new StorageException(describe() + ": " + name + " is missing right after its upload of "
+                            + written + " bytes");
+                }
+                removeQuietly();
+                throw failure("cannot check " + name + " after its upload; removed it", e);
+            }
+            long size = head.contentLength();
+            String problem = null;
+            if (size != written || size == 0) {
+                problem = "has " + size + " bytes but " + written + " were written";
+            } else if (etagIsMd5(head)) {
+                String etag = stripQuotes(head.eTag());
+                String expected = etag.contains("-") && multipartEtag != null ? multipartEtag : fileMd5;
+                if (!expected.equalsIgnoreCase(etag)) {
+                    problem = "has ETag " + etag + " but the bytes written give " + expected;
+                }
+            }
+            if (problem != null) {
+                removeQuietly();
+                throw new StorageException(describe() + ": stored " + name + " " + problem + "; removed it");
+            }
+            return new StoredFile(name, size, head.lastModified());
+        }
+
+        /**
+         * S3 keeps the MD5 (or MD5 of part MD5s) as ETag unless the object is encrypted with KMS or a
+         * customer key; other stores may use another form altogether, which is then not compared.
+         */
+        private boolean etagIsMd5(HeadObjectResponse head) {
+            if (head.eTag() == null || head.sseCustomerAlgorithm() != null) {
+                return false;
+            }
+            ServerSideEncryption sse = head.serverSideEncryption();
+            if (sse == ServerSideEncryption.AWS_KMS || sse == ServerSideEncryption.AWS_KMS_DSSE) {
+                return false;
+            }
+            return stripQuotes(head.eTag()).matches("(?i)[0-9a-f]{32}(-[0-9]+)?");
+        }
+
+        private void removeQuietly() {
+            try {
+                client.deleteObject(r -> r.bucket(settings.bucketName()).key(key));
+            } catch (SdkException ignored) {
+                // the error about the object itself is what the caller needs
+            }
+        }
+
+        /**
+         * Aborts the multipart upload; when the store cannot be reached the upload stays marked as
+         * not aborted, so a later call (the caller's abort after a failure) tries again.
+         */
+        @Override
+        public void abort() {
+            finished = true;
+            if (uploadId == null || completed || uploadAborted) {
+                return;
+            }
+            try {
+                client.abortMultipartUpload(r -> r.bucket(settings.bucketName()).key(key).uploadId(uploadId));
+                uploadAborted = true;
+            } catch (SdkException ignored) {
+                // tried again on the next abort(); the bucket's lifecycle rule expires it otherwise
+            }
+        }
+
+        @Override
+        public void close() {
+            // complete() or abort() ends the upload, not close(): a writer closing its stream commits nothing
+        }
+    }
+
+    private static byte[] md5Of(byte[] bytes, int length) {
+        MessageDigest md5 = md5();
+        md5.update(bytes, 0, length);
+        return md5.digest();
+    }
+
+    private static String stripQuotes(String etag) {
+        return etag == null ? "" : etag.replace("\"", "");
+    }
+}

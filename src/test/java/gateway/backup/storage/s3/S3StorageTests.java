@@ -1,0 +1,201 @@
+package gateway.backup.storage.s3;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import gateway.backup.storage.BackupStorage;
+import gateway.backup.storage.S3TestServer;
+import gateway.backup.storage.StorageContractTests;
+import gateway.backup.storage.StorageException;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.function.Consumer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.core.sync.RequestBody;
+import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.model.MultipartUpload;
+import software.amazon.awssdk.services.s3.model.S3Object;
+
+/** The storage contract against S3Proxy on loopback, path-style, with a prefix that needs normalising. */
+class S3StorageTests extends StorageContractTests {
+
+    private static final String PREFIX = "/team-a//backups/";
+    private static final String NORMAL_PREFIX = "team-a/backups/";
+
+    private static S3TestServer server;
+    private static S3Client client;
+
+    @BeforeAll
+    static void startServer() {
+        server = S3TestServer.start();
+        client = server.client();
+    }
+
+    @AfterAll
+    static void stopServer() {
+        client.close();
+        server.close();
+    }
+
+    @BeforeEach
+    void emptyBucket() throws IOException {
+        for (MultipartUpload upload : client.listMultipartUploads(r -> r.bucket(server.bucket())).uploads()) {
+            client.abortMultipartUpload(r -> r.bucket(server.bucket()).key(upload.key()).uploadId(upload.uploadId()));
+        }
+        for (S3Object object : client.listObjectsV2(r -> r.bucket(server.bucket())).contents()) {
+            client.deleteObject(r -> r.bucket(server.bucket()).key(object.key()));
+        }
+    }
+
+    @Override
+    protected BackupStorage storage(Tamper tamper) throws IOException {
+        Consumer<String> change = switch (tamper) {
+            case NONE -> key -> {
+            };
+            case SHORTEN -> key -> {
+                byte[] stored = client.getObjectAsBytes(r -> r.bucket(server.bucket()).key(key)).asByteArray();
+                put(key, Arrays.copyOf(stored, stored.length / 2));
+            };
+            case EMPTY -> key -> put(key, new byte[0]);
+        };
+        return storage(change);
+    }
+
+    private BackupStorage storage(Consumer<String> afterUpload) throws StorageException {
+        return new S3Storage(S3Settings.fromJson(server.settings(PREFIX)), S3Storage.MIN_PART_SIZE, afterUpload);
+    }
+
+    private static void put(String key, byte[] content) {
+        client.putObject(r -> r.bucket(server.bucket()).key(key), RequestBody.fromBytes(content));
+    }
+
+    @Override
+    protected List<String> leftovers() {
+        List<String> found = new ArrayList<>();
+        client.listObjectsV2(r -> r.bucket(server.bucket())).contents().forEach(o -> found.add(o.key()));
+        client.listMultipartUploads(r -> r.bucket(server.bucket())).uploads()
+                .forEach(u -> found.add("pending upload of " + u.key()));
+        return found;
+    }
+
+    @Override
+    protected void breakStorage() {
+        server.stop();
+    }
+
+    @Override
+    protected void repair() {
+        server.restart();
+    }
+
+    @Override
+    protected String location() {
+        return server.bucket();
+    }
+
+    @Override
+    protected List<String> secrets() {
+        return List.of(S3TestServer.ACCESS_KEY, S3TestServer.SECRET_KEY);
+    }
+
+    @Override
+    protected void assertBoundedBuffer(BackupStorage.PendingFile pending) {
+        S3Storage.Upload upload = assertInstanceOf(S3Storage.Upload.class, pending);
+        assertEquals(S3Storage.MIN_PART_SIZE, upload.bufferSize());
+        assertEquals(8, upload.partsSent()); // 40 MiB in 5 MiB parts
+    }
+
+    @Test
+    void shouldKeepFilesUnderTheNormalisedPrefix() throws IOException {
+        put("elsewhere.json", new byte[] {1});
+        put(NORMAL_PREFIX + "nested/inner.json", new byte[] {1});
+        try (BackupStorage storage = storage()) {
+            write(storage, "backup.json", randomBytes(10, 1));
+
+            assertTrue(leftovers().contains(NORMAL_PREFIX + "backup.json"), leftovers().toString());
+            assertEquals(List.of("backup.json"), names(storage.list("")));
+            assertTrue(storage.stat("elsewhere.json").isEmpty());
+        }
+    }
+
+    @Test
+    void shouldRemoveAStoredFileWhoseMd5DiffersFromWhatWasSent() throws IOException {
+        byte[] content = randomBytes(50_000, 2);
+        byte[] other = randomBytes(50_000, 3);
+        try (BackupStorage storage = storage(key -> put(key, other))) {
+            StorageException failure = assertThrows(StorageException.class, () -> write(storage, "backup.json", content));
+
+            assertTrue(failure.getMessage().contains("has ETag"), failure.getMessage());
+            assertEquals(List.of(), leftovers());
+        }
+    }
+
+    @Test
+    void shouldRemoveAMultipartFileWhoseContentChangedAfterUpload() throws IOException {
+        byte[] content = randomBytes(11 * 1024 * 1024, 4);
+        byte[] other = randomBytes(11 * 1024 * 1024, 5);
+        try (BackupStorage storage = storage(key -> put(key, other))) {
+            StorageException failure = assertThrows(StorageException.class, () -> write(storage, "backup.json", content));
+
+            assertTrue(failure.getMessage().contains("has ETag"), failure.getMessage());
+            assertEquals(List.of(), leftovers());
+        }
+    }
+
+    @Test
+    void shouldNameTheBucketButNoKeyWhenTheKeysAreWrong() throws IOException {
+        ObjectNode settings = server.settings(PREFIX);
+        ((ObjectNode) settings.get("s3")).put("secretKey", "wrong-secret-0123456789");
+        try (BackupStorage storage = S3Storage.fromSettings(settings)) {
+            StorageException failure = assertThrows(StorageException.class, () -> storage.list(""));
+
+            assertTrue(failure.getMessage().contains(server.bucket()), failure.getMessage());
+            assertTrue(failure.getMessage().contains("403"), failure.getMessage());
+            assertFalse(failure.getMessage().contains("wrong-secret-0123456789"), failure.getMessage());
+            assertFalse(failure.getMessage().contains(S3TestServer.ACCESS_KEY), failure.getMessage());
+        }
+    }
+
+    @Test
+    void shouldReadTheGatewaySettingsAndHideTheKeys() throws StorageException {
+        ObjectNode json = server.settings(PREFIX);
+        ((ObjectNode) json.get("s3")).put("checksums", "when_supported");
+
+        S3Settings settings = S3Settings.fromJson(json);
+
+        assertEquals(new S3Settings(server.bucket(), server.endpoint(), "us-east-1", S3TestServer.ACCESS_KEY,
+                S3TestServer.SECRET_KEY, true, NORMAL_PREFIX, S3Settings.Checksums.WHEN_SUPPORTED), settings);
+        assertFalse(settings.toString().contains(S3TestServer.ACCESS_KEY), settings.toString());
+        assertFalse(settings.toString().contains(S3TestServer.SECRET_KEY), settings.toString());
+        assertEquals(S3Settings.Checksums.WHEN_REQUIRED, S3Settings.fromJson(server.settings(null)).checksums());
+        assertEquals("", S3Settings.fromJson(server.settings(null)).prefix());
+    }
+
+    @Test
+    void shouldRefuseSettingsWithoutBucketOrKeysOrWithABadPrefix() {
+        ObjectNode noBucket = server.settings(null);
+        ((ObjectNode) noBucket.get("s3")).remove("bucketName");
+        ObjectNode noSecret = server.settings(null);
+        ((ObjectNode) noSecret.get("s3")).put("secretKey", "");
+        ObjectNode badChecksums = server.settings(null);
+        ((ObjectNode) badChecksums.get("s3")).put("checksums", "always");
+
+        assertTrue(assertThrows(StorageException.class, () -> S3Settings.fromJson(noBucket)).getMessage()
+                .contains("s3.bucketName"));
+        assertTrue(assertThrows(StorageException.class, () -> S3Settings.fromJson(noSecret)).getMessage()
+                .contains("s3.secretKey"));
+        assertTrue(assertThrows(StorageException.class, () -> S3Settings.fromJson(server.settings("a/../b")))
+                .getMessage().contains("\"..\""));
+        assertTrue(assertThrows(StorageException.class, () -> S3Settings.fromJson(badChecksums)).getMessage()
+                .contains("when_required or when_supported"));
+    }
+}
