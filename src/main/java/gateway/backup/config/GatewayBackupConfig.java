@@ -128,6 +128,10 @@ public interface GatewayBackupConfig {
         /** Backup file names start with this, then yyyy-MM-dd_HH-mm-ss. */
         @WithDefault("axonhub-backup-")
         String filePrefix();
+
+        /** On shutdown, how long a running auto-backup may take to finish before it is aborted. */
+        @WithDefault("20s")
+        java.time.Duration shutdownGrace();
     }
 
     interface Jwt {
