@@ -1,7 +1,5 @@
 package gateway.backup.restore;
 
-import gateway.backup.format.BackupFormat;
-import gateway.backup.restore.BackupReader.Element;
 import io.quarkus.hibernate.reactive.panache.Panache;
 import io.smallrye.mutiny.Uni;
 import java.util.HashMap;
@@ -25,24 +23,21 @@ final class ReferenceResolver {
     private final Map<Long, Optional<String>> channelNames = new HashMap<>();
 
     /** Looks up what this batch needs and the caches do not know yet. */
-    Uni<Void> prepare(List<Element> batch) {
+    Uni<Void> prepare(List<? extends UsageReader.Row> batch) {
         Set<String> newProjects = new LinkedHashSet<>();
         Set<String> newChannels = new LinkedHashSet<>();
         Set<String> newKeys = new LinkedHashSet<>();
         Set<String> newProjectIds = new LinkedHashSet<>();
         Set<String> newChannelIds = new LinkedHashSet<>();
-        for (Element element : batch) {
-            var node = element.node();
-            collect(node.path(BackupFormat.PROJECT_NAME).asText(""), projects, newProjects);
-            collect(node.path(BackupFormat.CHANNEL_NAME).asText(""), channels, newChannels);
-            collect(node.path(BackupFormat.API_KEY_KEY).asText(""), apiKeys, newKeys);
-            if (node.path(BackupFormat.PROJECT_NAME).asText("").isEmpty() && node.path("project_id").canConvertToLong()
-                    && !projectNames.containsKey(node.get("project_id").asLong())) {
-                newProjectIds.add(node.get("project_id").asText());
+        for (UsageReader.Row row : batch) {
+            collect(nz(row.projectName), projects, newProjects);
+            collect(nz(row.channelName), channels, newChannels);
+            collect(nz(row.apiKey), apiKeys, newKeys);
+            if (nz(row.projectName).isEmpty() && row.projectId != null && !projectNames.containsKey(row.projectId)) {
+                newProjectIds.add(row.projectId.toString());
             }
-            if (node.path(BackupFormat.CHANNEL_NAME).asText("").isEmpty() && node.path("channel_id").canConvertToLong()
-                    && !channelNames.containsKey(node.get("channel_id").asLong())) {
-                newChannelIds.add(node.get("channel_id").asText());
+            if (nz(row.channelName).isEmpty() && row.channelId != null && !channelNames.containsKey(row.channelId)) {
+                newChannelIds.add(row.channelId.toString());
             }
         }
         return load("select name, id from projects where deleted_at = 0 and name in (%s)", newProjects, projects)
@@ -50,6 +45,10 @@ final class ReferenceResolver {
                 .chain(() -> load("select key, id from api_keys where deleted_at = 0 and key in (%s)", newKeys, apiKeys))
                 .chain(() -> loadNames("projects", newProjectIds, projectNames))
                 .chain(() -> loadNames("channels", newChannelIds, channelNames));
+    }
+
+    private static String nz(String value) {
+        return value == null ? "" : value;
     }
 
     private static void collect(String name, Map<String, ?> cache, Set<String> wanted) {
