@@ -2,6 +2,7 @@ package gateway.backup.restore;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
+import gateway.backup.domain.RawSql;
 import gateway.backup.format.BackupFormat;
 import gateway.backup.restore.UsageReader.LogRow;
 import gateway.backup.restore.UsageReader.RequestRow;
@@ -16,12 +17,12 @@ import java.util.List;
 import java.util.Set;
 import java.util.function.Function;
 import java.util.stream.Collectors;
-import org.hibernate.reactive.mutiny.impl.MutinySessionImpl;
 import org.hibernate.reactive.pool.ReactiveConnection;
 
 /**
  * Restores usage requests and usage logs with one set-based statement per batch: the batch's
- * columns go to PostgreSQL as typed arrays (binary protocol, expanded with {@code unnest}), and
+ * columns go to PostgreSQL as typed arrays (binary protocol, expanded with {@code unnest}; see
+ * {@link RawSql}), and
  * the statement finds requests already here (same fingerprint: time, model, format, source,
  * status, stream, client IP, external id, reasoning effort, project; then channel and API key),
  * inserts the others and records old request id → new id in a temporary table of the
@@ -186,20 +187,12 @@ class UsageRestore {
         return arrays;
     }
 
-    /**
-     * The transaction's connection, for parameters Hibernate's native queries cannot bind
-     * (typed arrays, sent in PostgreSQL's binary protocol); results come back on the session's context.
-     */
-    private static Uni<ReactiveConnection> connection() {
-        return Panache.getSession().map(session -> ((MutinySessionImpl) session).getReactiveConnection());
-    }
-
     private static Uni<ReactiveConnection.Result> select(String sql, Object[] parameters) {
-        return connection().chain(c -> Uni.createFrom().completionStage(() -> c.select(sql, parameters)));
+        return RawSql.select(Panache.getSession(), sql, parameters);
     }
 
     private static Uni<Integer> update(String sql, Object[] parameters) {
-        return connection().chain(c -> Uni.createFrom().completionStage(() -> c.update(sql, parameters)));
+        return RawSql.update(Panache.getSession(), sql, parameters);
     }
 
     Uni<Void> begin() {
