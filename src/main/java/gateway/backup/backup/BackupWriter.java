@@ -16,8 +16,8 @@ import java.util.zip.GZIPOutputStream;
 /**
  * Encodes a backup file with Jackson's streaming generator into a small in-memory chunk that
  * the caller takes after each batch ({@link #takeChunk()}), optionally gzip-compressed at
- * the fastest level (on the 1M-row bench level 1 wrote 4% more bytes than the default level 6
- * and took a third less CPU). Rows arrive as the UTF-8 bytes of their JSON and are appended
+ * the fastest level: on a 101 MB export level 1 wrote 17.3 MB where the default level 6 wrote
+ * 12.5 MB, in half the CPU time, which keeps a gzip export about as fast as a plain one. Rows arrive as the UTF-8 bytes of their JSON and are appended
  * unchanged, with the commas between them.
  */
 final class BackupWriter {
