@@ -2,7 +2,8 @@
  * Restore: source → reader → resolver → writer. The file is spooled to disk, checked and indexed
  * once (BackupReader), then its sections are read in dependency order a batch at a time on a
  * worker thread and written on the event loop, all in one transaction: any error rolls back
- * everything. Never holds the file in memory; old request ids map to new ones in a temporary
- * table. Warnings and errors never contain API key values or credentials.
+ * everything. Usage sections are read straight into typed rows (UsageReader) and written with
+ * one set-based statement per batch while the worker reads the next. Never holds the file in
+ * memory; old request ids map to new ones in a temporary table. Warnings and errors never contain API key values or credentials.
  */
 package gateway.backup.restore;
