@@ -149,11 +149,13 @@ public class RestoreService {
     private Uni<Void> batches(Context context, Section section, Function<List<Element>, Uni<Void>> handle) {
         return Multi.createBy().repeating().uni(() -> blocking(context, () -> section.next(batchLimit)))
                 .until(List::isEmpty)
-                // On SIGTERM the next batch fails instead of running: the transaction rolls back.
-                .onItem().transformToUniAndConcatenate(batch -> shutdown.shuttingDown()
-                        ? Uni.createFrom().<Void>failure(new RestoreInterruptedException())
-                        : handle.apply(batch))
+                .onItem().transformToUniAndConcatenate(batch -> unlessShuttingDown(handle, batch))
                 .collect().last().replaceWithVoid();
+    }
+
+    /** On SIGTERM the next batch fails instead of running: the transaction rolls back. */
+    private <B> Uni<Void> unlessShuttingDown(Function<B, Uni<Void>> handle, B batch) {
+        return shutdown.shuttingDown() ? Uni.createFrom().failure(new RestoreInterruptedException()) : handle.apply(batch);
     }
 
     private interface Opener<R extends UsageReader.Row> {
@@ -174,7 +176,7 @@ public class RestoreService {
             ReadAhead<List<R>> ahead = new ReadAhead<>(() -> blocking(context, () -> reader.next(batchLimit)),
                     batch -> !batch.isEmpty());
             Multi<List<R>> batches = Multi.createBy().repeating().uni(ahead::next).until(List::isEmpty);
-            return batches.onItem().transformToUniAndConcatenate(batch -> handle.apply(batch))
+            return batches.onItem().transformToUniAndConcatenate(batch -> unlessShuttingDown(handle, batch))
                     .collect().last().replaceWithVoid()
                     // The read ahead may still be running: the reader is closed only once it is done.
                     .eventually(() -> ahead.settled().chain(() -> blocking(context, () -> {
