@@ -26,7 +26,7 @@ public interface GatewayBackupConfig {
     /** How usage rows (backup) or file elements (restore) are grouped in batches. */
     interface Batches {
         /** Rows or elements per batch. */
-        @WithDefault("500")
+        @WithDefault("2000")
         @Min(1)
         int batchSize();
 
@@ -130,6 +130,10 @@ public interface GatewayBackupConfig {
         /** Backup file names start with this, then yyyy-MM-dd_HH-mm-ss. */
         @WithDefault("axonhub-backup-")
         String filePrefix();
+
+        /** On shutdown, how long a running auto-backup may take to finish before it is aborted. */
+        @WithDefault("20s")
+        java.time.Duration shutdownGrace();
     }
 
     /** Backup and restore jobs (job/), kept in memory for backupJobs and backupJobProgress. */

@@ -12,17 +12,15 @@ import io.micrometer.core.instrument.Timer;
 import io.quarkus.hibernate.reactive.panache.Panache;
 import io.quarkus.logging.Log;
 import io.smallrye.mutiny.Multi;
+import gateway.backup.worker.Workers;
 import io.smallrye.mutiny.Uni;
-import io.smallrye.mutiny.infrastructure.Infrastructure;
 import io.vertx.core.Context;
 import io.vertx.core.Vertx;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.concurrent.Callable;
 import java.util.function.Function;
 import org.hibernate.FlushMode;
 
@@ -71,8 +69,8 @@ public class RestoreService {
         RestoreReport report = new RestoreReport();
         Timer.Sample timer = Timer.start(metrics);
         long started = System.nanoTime();
-        return blocking(context, () -> spool.plain(file, () -> false))
-                .chain(plain -> blocking(context, () -> {
+        return Workers.blocking(context, () -> spool.plain(file, () -> false))
+                .chain(plain -> Workers.blocking(context, () -> {
                     progress.phase("reading the file");
                     progress.bytes(Files.size(plain));
                     return BackupReader.index(plain, readerLimits);
@@ -83,7 +81,7 @@ public class RestoreService {
                                 .chain(() -> restoreAll(context, index, options, report, progress))
                                 .chain(() -> options.dryRun() ? rollBack(report) : Uni.createFrom().voidItem())))
                         .eventually(() -> plain.equals(file) ? Uni.createFrom().voidItem()
-                                : blocking(context, () -> {
+                                : Workers.blocking(context, () -> {
                                     spool.delete(plain);
                                     return null;
                                 }).replaceWithVoid()))
@@ -121,10 +119,10 @@ public class RestoreService {
                         batch -> one(batch, element -> config.restoreApiKey(element, options.apiKeyConflictStrategy(), remapper, report))))
                 .chain(config::flush)
                 .chain(() -> options.includeUsageStats() ? usage.begin() : Uni.createFrom().voidItem())
-                .chain(() -> each(context, progress, index, BackupFormat.USAGE_REQUESTS, options.includeUsageStats(),
-                        batch -> usage.restoreRequests(batch, refs, report)))
-                .chain(() -> each(context, progress, index, BackupFormat.USAGE_LOGS, options.includeUsageStats(),
-                        batch -> usage.restoreLogs(batch, refs, report)));
+                .chain(() -> usage(context, progress, index, BackupFormat.USAGE_REQUESTS, options.includeUsageStats(),
+                        UsageReader::requests, batch -> usage.restoreRequests(batch, refs, report)))
+                .chain(() -> usage(context, progress, index, BackupFormat.USAGE_LOGS, options.includeUsageStats(),
+                        UsageReader::logs, batch -> usage.restoreLogs(batch, refs, report)));
     }
 
     /** A dry run: the report stands, the transaction ends in a rollback instead of a commit. */
@@ -150,10 +148,10 @@ public class RestoreService {
         }
         long started = System.nanoTime();
         progress.phase(name);
-        return blocking(context, () -> new Section(index, name))
+        return Workers.blocking(context, () -> new Section(index, name))
                 .chain(section -> batches(context, section, batch -> handle.apply(batch)
                                 .invoke(() -> progress.rows(batch.size())))
-                        .eventually(() -> blocking(context, () -> {
+                        .eventually(() -> Workers.blocking(context, () -> {
                             section.close();
                             return null;
                         })))
@@ -161,28 +159,76 @@ public class RestoreService {
     }
 
     private Uni<Void> batches(Context context, Section section, Function<List<Element>, Uni<Void>> handle) {
-        return Multi.createBy().repeating().uni(() -> blocking(context, () -> section.next(batchLimit)))
+        return Multi.createBy().repeating().uni(() -> Workers.blocking(context, () -> section.next(batchLimit)))
                 .until(List::isEmpty)
-                // On SIGTERM the next batch fails instead of running: the transaction rolls back.
-                .onItem().transformToUniAndConcatenate(batch -> shutdown.shuttingDown()
-                        ? Uni.createFrom().<Void>failure(new RestoreInterruptedException())
-                        : handle.apply(batch))
+                .onItem().transformToUniAndConcatenate(batch -> unlessShuttingDown(handle, batch))
                 .collect().last().replaceWithVoid();
     }
 
-    /** File work on a worker thread; the result comes back on the caller's Vert.x context (Hibernate Reactive needs it). */
-    private static <T> Uni<T> blocking(Context context, Callable<T> work) {
-        return Uni.createFrom().item(() -> {
-            try {
-                return work.call();
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            } catch (RuntimeException e) {
-                throw e;
-            } catch (Exception e) {
-                throw new IllegalStateException(e);
-            }
-        }).runSubscriptionOn(Infrastructure.getDefaultWorkerPool())
-                .emitOn(command -> context.runOnContext(ignored -> command.run()));
+    /** On SIGTERM the next batch fails instead of running: the transaction rolls back. */
+    private <B> Uni<Void> unlessShuttingDown(Function<B, Uni<Void>> handle, B batch) {
+        return shutdown.shuttingDown() ? Uni.createFrom().failure(new RestoreInterruptedException()) : handle.apply(batch);
+    }
+
+    private interface Opener<R extends UsageReader.Row> {
+        UsageReader<R> open(Index index) throws IOException;
+    }
+
+    /**
+     * A usage section: read into rows on a worker, written on the context, pipelined: while one
+     * batch is written, the worker already reads the next (at most two batches in memory).
+     */
+    private <R extends UsageReader.Row> Uni<Void> usage(Context context, JobProgress progress, Index index, String name,
+            boolean included, Opener<R> opener, Function<List<R>, Uni<Void>> handle) {
+        if (!included || !index.has(name)) {
+            return Uni.createFrom().voidItem();
+        }
+        long started = System.nanoTime();
+        progress.phase(name);
+        return Workers.blocking(context, () -> opener.open(index)).chain(reader -> {
+            ReadAhead<List<R>> ahead = new ReadAhead<>(() -> Workers.blocking(context, () -> reader.next(batchLimit)),
+                    batch -> !batch.isEmpty());
+            Multi<List<R>> batches = Multi.createBy().repeating().uni(ahead::next).until(List::isEmpty);
+            return batches.onItem().transformToUniAndConcatenate(batch -> unlessShuttingDown(handle, batch)
+                            .invoke(() -> progress.rows(batch.size())))
+                    .collect().last().replaceWithVoid()
+                    // The read ahead may still be running: the reader is closed only once it is done.
+                    .eventually(() -> ahead.settled().chain(() -> Workers.blocking(context, () -> {
+                        reader.close();
+                        return (Void) null;
+                    })));
+        }).invoke(() -> Log.infof("restore: %s read in %d ms", name, (System.nanoTime() - started) / 1_000_000));
+    }
+
+    /** Hands out one read at a time, starting the next as soon as one is handed out (unless it was the last). */
+    private static final class ReadAhead<T> {
+        private final java.util.function.Supplier<Uni<T>> read;
+        private final java.util.function.Predicate<T> more;
+        private Uni<T> pending;
+
+        ReadAhead(java.util.function.Supplier<Uni<T>> read, java.util.function.Predicate<T> more) {
+            this.read = read;
+            this.more = more;
+            this.pending = start();
+        }
+
+        private Uni<T> start() {
+            Uni<T> started = read.get().memoize().indefinitely();
+            started.subscribe().with(item -> { }, failure -> { }); // the failure reaches the caller of next()
+            return started;
+        }
+
+        Uni<T> next() {
+            return pending.invoke(item -> {
+                if (more.test(item)) {
+                    pending = start();
+                }
+            });
+        }
+
+        /** Completes once the last read started has ended, whatever its outcome. */
+        Uni<Void> settled() {
+            return pending.onItemOrFailure().transform((item, failure) -> null).replaceWithVoid();
+        }
     }
 }

@@ -165,6 +165,26 @@ class JobsTests {
     }
 
     @Test
+    void shouldRunATriggeredAutoBackupAsAJob() throws Exception {
+        UsageRows.seed(db, 100);
+        Path directory = Files.createTempDirectory("auto-jobs");
+        db.execute("insert into data_storages (id, name, type, settings) values (7, 'local', 'fs', '{\"directory\": \""
+                + directory + "\"}')");
+        GraphQLClient.post("mutation { updateAutoBackupSettings(input: {dataStorageID: 7, includeUsageStats: true}) }")
+                .body("data.updateAutoBackupSettings", equalTo(true));
+        String message = GraphQLClient.post("mutation { triggerAutoBackup { success message } }")
+                .body("data.triggerAutoBackup.success", equalTo(true)).extract().path("data.triggerAutoBackup.message");
+        java.util.regex.Matcher id = java.util.regex.Pattern.compile("as job (\\d+)").matcher(message);
+        assertTrue(id.find(), message);
+        List<JsonNode> updates = Subscription.open(HttpClient.newHttpClient(), base,
+                "subscription { backupJobProgress(id: \"" + id.group(1) + "\") { kind rowsDone outcome message } }").awaitComplete();
+        JsonNode last = updates.get(updates.size() - 1);
+        assertEquals("auto-backup", last.get("kind").asText());
+        assertEquals("succeeded", last.get("outcome").asText(), last.toString());
+        assertTrue(last.get("rowsDone").asLong() >= 202, last.toString());
+    }
+
+    @Test
     void shouldRefuseASubscriptionWithoutAnOwnerToken() throws Exception {
         URI uri = URI.create(base.toString().replaceFirst("^http", "ws") + "graphql");
         for (String token : new String[] {TestTokens.member(), "not-a-token"}) {

@@ -1,0 +1,76 @@
+#!/usr/bin/env bash
+# Auto-backup throughput and memory against the export endpoint, on the same data, in one run.
+# usage: bench/autobackup.sh [N]   (default 1000000 requests, each with one usage log; BENCH_DB, BENCH_PORT pick others)
+# Seeds gateway_backup_bench (destructive; BENCH_SKIP_SEED=1 reuses it), starts the service at
+# -Xmx256m, warms up with one of each, then BENCH_RUNS times (default 3) alternates
+#  - export: GET /api/backups/export to /dev/null, and
+#  - auto-backup to fs: triggerAutoBackup into a temp directory, timed from the trigger to the new
+#    last_backup_at (recorded once the file is written, synced and verified),
+# so both see the same machine load (it is shared and noisy); prints the medians and the service's
+# peak RSS over all runs. Both write the same options (channels, models, API keys, usage stats).
+# Targets: auto-backup peak RSS under 400 MB, throughput within 10% of the export's.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+source bench/lib.sh
+n=${1:-1000000}
+db=${BENCH_DB:-gateway_backup_bench}
+export PGPASSWORD=gateway
+dir=$(mktemp -d /tmp/bench-autobackup-XXXXXX)
+trap 'bench_stop; rm -rf "$dir"' EXIT
+runs=${BENCH_RUNS:-3}
+median() { printf '%s\n' "$@" | sort -g | awk '{v[NR] = $1} END {print v[int((NR + 1) / 2)]}'; }
+bench_build
+[ "${BENCH_SKIP_SEED:-0}" = 1 ] || bench/seed.sh "$n" "$db" >/dev/null
+gql() {
+  curl -fsS "localhost:$bench_port/graphql" -H "Authorization: Bearer $token" -H 'Content-Type: application/json' \
+    -d "{\"query\": \"$1\"}"
+}
+last_backup_at() {
+  psql_as "$db" -tA -c "select coalesce(value::jsonb->>'last_backup_at', '') from systems where key = 'system_auto_backup_settings'"
+}
+# One triggered run, timed until its result is recorded; prints seconds.
+auto_backup() {
+  local before start
+  before=$(last_backup_at)
+  start=$(date +%s.%N)
+  gql 'mutation { triggerAutoBackup { success message } }' | grep -q '"success":true'
+  while [ "$(last_backup_at)" = "$before" ]; do sleep 0.1; done
+  echo "$(date +%s.%N) - $start" | bc
+}
+
+psql_as "$db" -c "delete from systems where key = 'system_auto_backup_settings'" \
+  -c "delete from data_storages where name = 'bench-autobackup'"
+storage=$(psql_as "$db" -tA -c "insert into data_storages (name, type, settings) values ('bench-autobackup', 'fs', '{\"directory\": \"$dir\"}') returning id" | head -1)
+bench_start "$db"
+token=$(bench_token)
+gql "mutation { updateAutoBackupSettings(input: {dataStorageID: $storage, includeChannels: true, includeModels: true, includeAPIKeys: true, includeModelPrices: true, includeUsageStats: true, includeRequestLogs: false, retentionDays: 0}) }" >/dev/null
+url="localhost:$bench_port/api/backups/export?includeChannels=true&includeModels=true&includeAPIKeys=true"
+export_once() {
+  local start
+  start=$(date +%s.%N)
+  curl -fsS -H "Authorization: Bearer $token" "$url" -o /dev/null -w '%{size_download}' > "$dir/export-bytes"
+  echo "$(date +%s.%N) - $start" | bc
+}
+export_once >/dev/null   # warm-up (JIT, connections)
+auto_backup >/dev/null   # warm-up
+export_times=() auto_times=()
+for _ in $(seq 1 "$runs"); do
+  export_times+=("$(export_once)")
+  auto_times+=("$(auto_backup)")
+  rm -f "$dir"/axonhub-backup-*   # keep the disk use at one file
+done
+rss=$(bench_peak_rss_mb)
+error=$(psql_as "$db" -tA -c "select value::jsonb->>'last_backup_error' from systems where key = 'system_auto_backup_settings'")
+auto_bytes=$(grep 'auto-backup: verified' "/tmp/bench-service-$db.log" | tail -1 | grep -o '[0-9]* bytes' | cut -d' ' -f1)
+bench_stop
+[ -z "$error" ] || { echo "auto-backup failed: $error" >&2; exit 1; }
+export_bytes=$(cat "$dir/export-bytes")
+export_s=$(median "${export_times[@]}")
+auto_s=$(median "${auto_times[@]}")
+echo "export runs: ${export_times[*]}"
+echo "auto-backup runs: ${auto_times[*]}"
+printf '%-22s %9s %9s %8s %7s\n' what seconds MB MB/s RSS_MB
+awk -v s="$export_s" -v b="$export_bytes" -v m="$rss" 'BEGIN { printf "%-22s %9.1f %9.1f %8.1f %7d\n", "export (GET)", s, b / 1e6, b / s / 1e6, m }'
+awk -v s="$auto_s" -v b="$auto_bytes" -v m="$rss" 'BEGIN { printf "%-22s %9.1f %9.1f %8.1f %7d\n", "auto-backup to fs", s, b / 1e6, b / s / 1e6, m }'
+awk -v es="$export_s" -v eb="$export_bytes" -v as="$auto_s" -v ab="$auto_bytes" -v m="$rss" 'BEGIN {
+  printf "auto-backup / export throughput: %.2f (target >= 0.90); service peak RSS over all runs %d MB (target < 400)\n", (ab / as) / (eb / es), m }'
