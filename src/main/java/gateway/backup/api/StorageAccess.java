@@ -5,9 +5,9 @@ import gateway.backup.domain.DataStorageRepository;
 import gateway.backup.storage.BackupStorage;
 import gateway.backup.storage.StorageException;
 import gateway.backup.storage.Storages;
+import gateway.backup.worker.Workers;
 import io.quarkus.hibernate.reactive.panache.Panache;
 import io.smallrye.mutiny.Uni;
-import io.smallrye.mutiny.infrastructure.Infrastructure;
 import io.vertx.core.Context;
 import io.vertx.core.Vertx;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -48,29 +48,7 @@ public class StorageAccess {
     }
 
     /** Blocking work on a worker thread; the result comes back on the caller's Vert.x context. */
-    static <T> Uni<T> blocking(Callable<T> work) {
-        Context context = Vertx.currentContext();
-        Uni<T> onWorker = Uni.createFrom().item(() -> {
-            try {
-                return work.call();
-            } catch (RuntimeException e) {
-                throw e;
-            } catch (Exception e) {
-                throw new WorkFailed(e);
-            }
-        }).runSubscriptionOn(Infrastructure.getDefaultWorkerPool())
-                .onFailure(WorkFailed.class).transform(Throwable::getCause);
-        return context == null ? onWorker : onWorker.emitOn(command -> context.runOnContext(ignored -> command.run()));
-    }
-
-    interface Callable<T> {
-        T call() throws Exception;
-    }
-
-    /** Carries a checked exception out of a worker; unwrapped before the caller sees it. */
-    private static final class WorkFailed extends RuntimeException {
-        WorkFailed(Exception cause) {
-            super(cause);
-        }
+    static <T> Uni<T> blocking(java.util.concurrent.Callable<T> work) {
+        return Workers.blocking(Vertx.currentContext(), work);
     }
 }
