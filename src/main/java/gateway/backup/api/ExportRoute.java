@@ -3,6 +3,8 @@ package gateway.backup.api;
 import gateway.backup.backup.BackupOptions;
 import gateway.backup.backup.BackupService;
 import gateway.backup.backup.BackupSink;
+import gateway.backup.config.GatewayBackupConfig;
+import gateway.backup.crypto.AgeEncryption;
 import io.quarkus.logging.Log;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.mutiny.subscription.UniEmitter;
@@ -17,11 +19,13 @@ import jakarta.enterprise.event.Observes;
 import java.time.LocalDateTime;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
+import java.util.List;
 
 /**
  * {@code GET /api/backups/export}: streams a backup file of any size. Each chunk waits for
  * the response's write queue to drain, so a slow client slows the database reads, and a
- * client that goes away stops them. Owner only ({@code /api/*} policy).
+ * client that goes away stops them. {@code encrypt=true} age-encrypts it to the configured
+ * recipients. Owner only ({@code /api/*} policy).
  */
 @ApplicationScoped
 public class ExportRoute {
@@ -29,9 +33,11 @@ public class ExportRoute {
     static final DateTimeFormatter FILE_TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd_HH-mm-ss");
 
     private final BackupService backups;
+    private final List<String> recipients;
 
-    ExportRoute(BackupService backups) {
+    ExportRoute(BackupService backups, GatewayBackupConfig config) {
         this.backups = backups;
+        this.recipients = AgeEncryption.recipients(config.encryption().recipients().orElse(List.of()));
     }
 
     void register(@Observes Router router) {
@@ -40,12 +46,18 @@ public class ExportRoute {
 
     void export(RoutingContext ctx) {
         BackupOptions options;
+        boolean encrypt;
         try {
             QueryParameters params = new QueryParameters(ctx.queryParams());
             options = new BackupOptions(params.flag("includeProjects", true), params.flag("includeChannels", null),
                     params.flag("includeModels", null), params.flag("includeModelPrices", true),
                     params.flag("includeAPIKeys", null), params.flag("includeUsageStats", true),
                     params.flag("includeRequestLogs", false));
+            encrypt = params.flag("encrypt", false);
+            if (encrypt && recipients.isEmpty()) {
+                throw new IllegalArgumentException("encrypt=true needs age recipients: set GATEWAY_BACKUP_ENCRYPTION_RECIPIENTS "
+                        + "(gateway-backup.encryption.recipients) to one or more age public keys (age1..., from age-keygen)");
+            }
         } catch (IllegalArgumentException e) {
             ctx.response().setStatusCode(400).putHeader(HttpHeaders.CONTENT_TYPE, "application/json")
                     .end(new JsonObject().put("error", e.getMessage()).encode());
@@ -56,14 +68,14 @@ public class ExportRoute {
         boolean gzip = "gzip".equalsIgnoreCase(compression)
                 || (compression == null && acceptEncoding != null && acceptEncoding.toLowerCase().contains("gzip"));
         String fileName = "axonhub-backup-" + LocalDateTime.now(ZoneOffset.UTC).format(FILE_TIME)
-                + (gzip ? ".json.gz" : ".json");
+                + (gzip ? ".json.gz" : ".json") + (encrypt ? ".age" : "");
 
         HttpServerResponse response = ctx.response()
                 .setChunked(true)
-                .putHeader(HttpHeaders.CONTENT_TYPE, gzip ? "application/gzip" : "application/json")
+                .putHeader(HttpHeaders.CONTENT_TYPE, encrypt ? "application/octet-stream" : gzip ? "application/gzip" : "application/json")
                 .putHeader("Content-Disposition", "attachment; filename=\"" + fileName + "\"");
         ResponseSink sink = new ResponseSink(response);
-        backups.backup(options, sink, gzip).subscribe().with(
+        backups.backup(options, sink, gzip, encrypt ? recipients : List.of()).subscribe().with(
                 summary -> response.end(),
                 failure -> {
                     if (sink.clientGone) {

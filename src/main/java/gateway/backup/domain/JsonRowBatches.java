@@ -51,6 +51,11 @@ public final class JsonRowBatches {
      * to be cut off.
      */
     public static Multi<List<String>> stream(Uni<Mutiny.Session> session, String sql, BatchLimit limit) {
+        return stream(session, sql, limit, Long.MIN_VALUE);
+    }
+
+    /** As above, starting after the id {@code startAfter} (incremental backups). */
+    public static Multi<List<String>> stream(Uni<Mutiny.Session> session, String sql, BatchLimit limit, long startAfter) {
         // Counting bytes costs PostgreSQL about a tenth more: only where rows can be large.
         String query = !limit.cutsByBytes() ? "select id, json, null from (" + sql + ") b(id, json)"
                 : "select id, json, fetched from (select id, json, count(*) over () as fetched, "
@@ -73,7 +78,7 @@ public final class JsonRowBatches {
                             cut || rows.size() == rowLimit,
                             cut ? rows.size() + 1 : Math.min(limit.rows(), rowLimit * 2));
                 });
-        Uni<Batch>[] next = new Uni[] {read.apply(Long.MIN_VALUE, limit.rows())};
+        Uni<Batch>[] next = new Uni[] {read.apply(startAfter, limit.rows())};
         return Multi.createBy().repeating()
                 .uni(() -> next[0].invoke(batch -> {
                     if (batch.more()) {
