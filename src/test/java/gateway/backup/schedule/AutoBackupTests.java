@@ -38,7 +38,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 @QuarkusTest
-class AutoBackupTests {
+public class AutoBackupTests {
 
     static final ObjectMapper JSON = new ObjectMapper();
     static final String SETTINGS_FIELDS = "enabled frequency dataStorageID includeChannels includeModels includeAPIKeys "
@@ -322,6 +322,7 @@ class AutoBackupTests {
         schedule.fireNow().await().atMost(Duration.ofSeconds(60));
         List<String> names = new ArrayList<>(kept);
         names.add("axonhub-backup-2026-11-26_02-00-00.json");
+        names.add("axonhub-backup-2026-11-26_02-00-00.json.manifest.json");
         assertEquals(names.stream().sorted().toList(), Files.list(dir).map(p -> p.getFileName().toString()).sorted().toList());
     }
 
@@ -489,8 +490,9 @@ class AutoBackupTests {
         return c;
     }
 
+    /** The backups in the storage directory; manifests belong to their backup and are not listed. */
     List<Path> backups() throws IOException {
-        return list(name -> !name.startsWith(".tmp-"));
+        return list(name -> !name.startsWith(".tmp-") && !name.endsWith(".manifest.json"));
     }
 
     List<Path> tempFiles() {
@@ -551,6 +553,16 @@ class AutoBackupTests {
         CAPTURES.add(capture);
         Logger.getLogger("").addHandler(capture);
         return lines;
+    }
+
+    /** {@link #captureLogs()} for tests of other packages. */
+    public static List<String> captureLogsForOtherTests() {
+        return captureLogs();
+    }
+
+    public static void stopCapturing() {
+        CAPTURES.forEach(Logger.getLogger("")::removeHandler);
+        CAPTURES.clear();
     }
 
     static void assertNoSecretIn(List<String> logs) {
