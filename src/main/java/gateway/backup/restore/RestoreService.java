@@ -19,6 +19,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.function.Function;
@@ -60,27 +61,50 @@ public class RestoreService {
      * on a Vert.x context (a route or a GraphQL resolver).
      */
     public Uni<RestoreReport> restore(Path file, RestoreOptions options) {
+        return restore(List.of(file), options);
+    }
+
+    /**
+     * Restores a chain of backup files (a full backup, then incrementals, oldest first) in one
+     * transaction: the configuration of the newest file (it is the latest state, and restoring each
+     * file's would conflict with itself under strategy error), then every file's usage rows in order,
+     * de-duplicated as one restore. A single file is a chain of one.
+     */
+    public Uni<RestoreReport> restore(List<Path> files, RestoreOptions options) {
         Context context = Vertx.currentContext();
         RestoreReport report = new RestoreReport();
         Timer.Sample timer = Timer.start(metrics);
         long started = System.nanoTime();
-        return blocking(context, () -> spool.plain(file, () -> false))
-                .chain(plain -> blocking(context, () -> BackupReader.index(plain, readerLimits))
-                        .chain(index -> Panache.withTransaction(() -> Panache.getSession()
-                                // Flushed explicitly after each kind: no dirty check of every entity before each query.
-                                .invoke(session -> session.setFlushMode(FlushMode.COMMIT))
-                                .chain(() -> restoreAll(context, index, options, report))
-                                .chain(() -> options.dryRun() ? rollBack(report) : Uni.createFrom().voidItem())))
-                        .eventually(() -> plain.equals(file) ? Uni.createFrom().voidItem()
-                                : blocking(context, () -> {
-                                    spool.delete(plain);
-                                    return null;
-                                }).replaceWithVoid()))
+        List<Path> plains = new ArrayList<>();
+        return blocking(context, () -> {
+            for (Path file : files) {
+                plains.add(spool.plain(file, () -> false));
+            }
+            List<Index> indexes = new ArrayList<>();
+            for (Path plain : plains) {
+                indexes.add(BackupReader.index(plain, readerLimits));
+            }
+            return indexes;
+        }).chain(indexes -> Panache.withTransaction(() -> Panache.getSession()
+                        // Flushed explicitly after each kind: no dirty check of every entity before each query.
+                        .invoke(session -> session.setFlushMode(FlushMode.COMMIT))
+                        .chain(() -> restoreConfig(context, indexes.get(indexes.size() - 1), options, report))
+                        .chain(() -> restoreUsage(context, indexes, options, report))
+                        .chain(() -> options.dryRun() ? rollBack(report) : Uni.createFrom().voidItem())))
+                .eventually(() -> blocking(context, () -> {
+                    for (int i = 0; i < plains.size(); i++) {
+                        if (!plains.get(i).equals(files.get(i))) {
+                            spool.delete(plains.get(i));
+                        }
+                    }
+                    return null;
+                }).replaceWithVoid())
                 .map(done -> report)
                 .invoke(() -> {
                     timer.stop(metrics.timer("gateway.backup.restore.duration", "outcome", "success"));
                     metrics.counter("gateway.backup.restores", "outcome", "success").increment();
-                    Log.infof("restore: %s in %d ms", report.summary(), (System.nanoTime() - started) / 1_000_000);
+                    Log.infof("restore: %s%s in %d ms", report.summary(), files.size() > 1 ? " (" + files.size() + " files)" : "",
+                            (System.nanoTime() - started) / 1_000_000);
                 })
                 .onFailure().invoke(failure -> {
                     timer.stop(metrics.timer("gateway.backup.restore.duration", "outcome", "failure"));
@@ -91,9 +115,8 @@ public class RestoreService {
                 });
     }
 
-    private Uni<Void> restoreAll(Context context, Index index, RestoreOptions options, RestoreReport report) {
+    private Uni<Void> restoreConfig(Context context, Index index, RestoreOptions options, RestoreReport report) {
         ChannelIdRemapper remapper = new ChannelIdRemapper();
-        ReferenceResolver refs = new ReferenceResolver(referenceCacheSize);
         return each(context, index, BackupFormat.CHANNELS, true, batch -> one(batch, element -> options.includeChannels()
                 ? config.restoreChannel(element, options.channelConflictStrategy(), remapper, report)
                 : config.mapChannel(element, remapper)))
@@ -107,12 +130,22 @@ public class RestoreService {
                 .chain(config::flush)
                 .chain(() -> each(context, index, BackupFormat.API_KEYS, options.includeAPIKeys(),
                         batch -> one(batch, element -> config.restoreApiKey(element, options.apiKeyConflictStrategy(), remapper, report))))
-                .chain(config::flush)
-                .chain(() -> options.includeUsageStats() ? usage.begin() : Uni.createFrom().voidItem())
-                .chain(() -> each(context, index, BackupFormat.USAGE_REQUESTS, options.includeUsageStats(),
-                        batch -> usage.restoreRequests(batch, refs, report)))
-                .chain(() -> each(context, index, BackupFormat.USAGE_LOGS, options.includeUsageStats(),
-                        batch -> usage.restoreLogs(batch, refs, report)));
+                .chain(config::flush);
+    }
+
+    private Uni<Void> restoreUsage(Context context, List<Index> indexes, RestoreOptions options, RestoreReport report) {
+        if (!options.includeUsageStats()) {
+            return Uni.createFrom().voidItem();
+        }
+        ReferenceResolver refs = new ReferenceResolver(referenceCacheSize);
+        Uni<Void> chain = usage.begin();
+        for (Index index : indexes) {
+            chain = chain.chain(() -> each(context, index, BackupFormat.USAGE_REQUESTS, true,
+                            batch -> usage.restoreRequests(batch, refs, report)))
+                    .chain(() -> each(context, index, BackupFormat.USAGE_LOGS, true,
+                            batch -> usage.restoreLogs(batch, refs, report)));
+        }
+        return chain;
     }
 
     /** A dry run: the report stands, the transaction ends in a rollback instead of a commit. */

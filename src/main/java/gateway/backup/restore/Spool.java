@@ -192,6 +192,34 @@ public class Spool {
         return length >= 2 && (head[0] & 0xff) == 0x1f && (head[1] & 0xff) == 0x8b;
     }
 
+    /**
+     * Copies a stream (a file read from a storage) into a new spool file, within the spool cap;
+     * on failure nothing is left. Blocking. The caller deletes the file with {@link #delete(Path)}.
+     */
+    public Path copyIn(InputStream in, String prefix) throws IOException {
+        Path file = newFile(prefix);
+        long written = 0;
+        boolean done = false;
+        byte[] chunk = new byte[64 * 1024];
+        try (OutputStream out = Files.newOutputStream(file)) {
+            int n;
+            while ((n = in.read(chunk)) > 0) {
+                if (!tryReserve(n)) {
+                    throw new RestoreException(full());
+                }
+                written += n;
+                out.write(chunk, 0, n);
+            }
+            done = true;
+        } finally {
+            if (!done) {
+                Files.deleteIfExists(file);
+                release(written);
+            }
+        }
+        return file;
+    }
+
     /** Deletes a spool file and gives its bytes back to the cap. Blocking. */
     public void delete(Path file) {
         try {
