@@ -440,6 +440,13 @@ public class AutoBackupTests {
         return answer.path("data").path("autoBackupSettings");
     }
 
+    /** The settings with extra fields (issue 13's) selected. */
+    static JsonNode settingsWith(String fields) throws Exception {
+        JsonNode answer = graphql("{ autoBackupSettings { " + SETTINGS_FIELDS + " " + fields + " } }", TestTokens.owner());
+        assertTrue(answer.path("errors").isMissingNode(), answer.toString());
+        return answer.path("data").path("autoBackupSettings");
+    }
+
     static JsonNode update(String input) throws Exception {
         return graphql("mutation { updateAutoBackupSettings(input: " + input + ") }", TestTokens.owner());
     }
