@@ -21,12 +21,12 @@ public class UsageLogRepository implements PanacheRepository<UsageLog> {
      * {@link UsageRequestRepository#streamBackupJson}: null, zero and empty values left out,
      * reference names joined in, the API key only when {@code withApiKeys}.
      */
-    public Multi<List<String>> streamBackupJson(boolean withApiKeys, BatchLimit limit) {
+    public Multi<List<byte[]>> streamBackupJson(boolean withApiKeys, BatchLimit limit) {
         return streamBackupJson(withApiKeys, limit, Long.MIN_VALUE);
     }
 
     /** As above, only usage logs with ids above {@code after} (incremental backups). */
-    public Multi<List<String>> streamBackupJson(boolean withApiKeys, BatchLimit limit, long after) {
+    public Multi<List<byte[]>> streamBackupJson(boolean withApiKeys, BatchLimit limit, long after) {
         List<String> fields = new ArrayList<>(List.of("id", "l.id", "created_at", "l.created_at",
                 "updated_at", "l.updated_at", "request_id", "l.request_id"));
         if (withApiKeys) {

@@ -15,12 +15,12 @@ public class UsageRequestRepository implements PanacheRepository<UsageRequest> {
      * projects and channels, so restore can match fingerprints), the API key's value and id
      * only when {@code withApiKeys}, the payload columns (as stored) only when {@code withPayloads}.
      */
-    public Multi<List<String>> streamBackupJson(boolean withApiKeys, boolean withPayloads, BatchLimit limit) {
+    public Multi<List<byte[]>> streamBackupJson(boolean withApiKeys, boolean withPayloads, BatchLimit limit) {
         return streamBackupJson(withApiKeys, withPayloads, limit, Long.MIN_VALUE);
     }
 
     /** As above, only requests with ids above {@code after} (incremental backups). */
-    public Multi<List<String>> streamBackupJson(boolean withApiKeys, boolean withPayloads, BatchLimit limit, long after) {
+    public Multi<List<byte[]>> streamBackupJson(boolean withApiKeys, boolean withPayloads, BatchLimit limit, long after) {
         List<String> fields = new ArrayList<>(List.of("id", "r.id", "created_at", "r.created_at",
                 "updated_at", "r.updated_at"));
         if (withApiKeys) {
