@@ -38,7 +38,8 @@ public final class BackupChain {
                 return null;
             }
             BackupManifest.Watermark w = base.watermark();
-            return new UsageWatermark(w.maxRequestId(), w.maxLogId(), w.snapshotXmax(), w.inProgress());
+            return new UsageWatermark(w.maxRequestId(), w.maxLogId(), w.snapshotXmax(),
+                    w.inProgress() == null ? List.of() : w.inProgress());
         }
     }
 
