@@ -181,6 +181,19 @@ class SaferAutoBackupTests {
                 .then().statusCode(403);
     }
 
+    @Test
+    void shouldAllowOneVerifyPerRequestAndOwnersOnly() throws Exception {
+        String verify = "verifyBackupFile(dataStorageID: " + storageId + ", name: \"x.json\") { valid }";
+        var twice = given().header("Authorization", "Bearer " + TestTokens.owner()).contentType("application/json")
+                .body(Map.of("query", "{ a: " + verify + " b: " + verify + " }")).post("/graphql")
+                .then().statusCode(400).extract().asString();
+        assertTrue(twice.contains("at most one backup or restore (this one has 2)"), twice);
+        given().header("Authorization", "Bearer " + TestTokens.member()).contentType("application/json")
+                .body(Map.of("query", "{ " + verify + " }")).post("/admin/graphql").then().statusCode(403);
+        JsonNode missing = AutoBackupTests.graphql("{ " + verify + " }", TestTokens.owner());
+        assertTrue(missing.path("errors").get(0).path("message").asText().contains("There is no backup x.json"), missing.toString());
+    }
+
     // --- incremental
 
     @Test
