@@ -20,6 +20,7 @@ import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.vertx.core.runtime.context.VertxContextSafetyToggle;
 import io.smallrye.common.vertx.VertxContext;
 import io.smallrye.mutiny.CompositeException;
+import gateway.backup.worker.Workers;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.mutiny.infrastructure.Infrastructure;
 import io.vertx.core.Context;
@@ -42,7 +43,6 @@ import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -202,10 +202,10 @@ public class AutoBackupRunner {
         RetentionPolicy policy = new RetentionPolicy(config.filePrefix(), Math.max(0, settings.retentionDays()), zone);
         Map<String, Boolean> options = BackupManifest.options(settings.backupOptions());
         return store.storage(settings.dataStorageId())
-                .chain(row -> blocking(context, () -> Storages.open(row)))
+                .chain(row -> Workers.blocking(context, () -> Storages.open(row)))
                 .chain(storage -> {
                     run.where = storage.describe();
-                    return blocking(context, () -> {
+                    return Workers.blocking(context, () -> {
                         List<String> recipients = recipients(settings);
                         BackupChain.Plan plan = BackupChain.plan(storage, policy, settings, options, now);
                         String name = policy.fileName(LocalDateTime.ofInstant(now, zone), plan.incremental(), !recipients.isEmpty());
@@ -213,11 +213,11 @@ public class AutoBackupRunner {
                     }).chain(target -> {
                         Log.infof("auto-backup: started (%s) to %s as %s%s", trigger, run.where, target.name(),
                                 target.plan().incremental() ? " (incremental on " + target.plan().base().name() + ")" : "");
-                        return blocking(context, () -> storage.create(target.name()))
+                        return Workers.blocking(context, () -> storage.create(target.name()))
                                 .chain(pending -> write(run, settings, target, context, pending))
-                                .chain(summary -> blocking(context, () -> checkAndDescribe(storage, target, options, summary)))
+                                .chain(summary -> Workers.blocking(context, () -> checkAndDescribe(storage, target, options, summary)))
                                 .chain(stored -> retention(context, storage, policy, target.name(), now));
-                    }).eventually(() -> blocking(context, () -> {
+                    }).eventually(() -> Workers.blocking(context, () -> {
                         storage.close();
                         return null;
                     }));
@@ -250,10 +250,10 @@ public class AutoBackupRunner {
                     run.bytes = summary.bytes();
                     Log.infof("auto-backup: written %s, %d bytes", summary.rows(), summary.bytes());
                 })
-                .call(summary -> blocking(context, pending::complete)
+                .call(summary -> Workers.blocking(context, pending::complete)
                         .invoke(stored -> Log.infof("auto-backup: stored %s in %s, %d bytes", stored.name(), run.where, stored.size())))
                 .onFailure().call(failure -> sink.waitForWrite().onFailure().recoverWithNull()
-                        .chain(() -> blocking(context, () -> {
+                        .chain(() -> Workers.blocking(context, () -> {
                             pending.abort();
                             return null;
                         })));
@@ -301,7 +301,7 @@ public class AutoBackupRunner {
     }
 
     private Uni<Void> retention(Context context, BackupStorage storage, RetentionPolicy policy, String written, Instant now) {
-        return blocking(context, () -> {
+        return Workers.blocking(context, () -> {
             try {
                 List<StoredFile> files = storage.list(policy.prefix());
                 List<StoredFile> backups = policy.backups(files);
@@ -369,22 +369,6 @@ public class AutoBackupRunner {
             cause = cause.getCause();
         }
         return "Backup failed (" + (cause == null ? "unknown" : cause.getClass().getSimpleName()) + ")" + SEE_LOG;
-    }
-
-    /** Blocking storage I/O on a worker thread; the result comes back on the run's Vert.x context. */
-    private static <T> Uni<T> blocking(Context context, Callable<T> work) {
-        return Uni.createFrom().item(() -> {
-            try {
-                return work.call();
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            } catch (RuntimeException e) {
-                throw e;
-            } catch (Exception e) {
-                throw new IllegalStateException(e);
-            }
-        }).runSubscriptionOn(Infrastructure.getDefaultWorkerPool())
-                .emitOn(command -> context.runOnContext(ignored -> command.run()));
     }
 
     /**

@@ -10,22 +10,20 @@ import gateway.backup.restore.VerifyReport;
 import gateway.backup.storage.BackupStorage;
 import gateway.backup.storage.StorageException;
 import gateway.backup.storage.Storages;
+import gateway.backup.worker.Workers;
 import io.smallrye.mutiny.Uni;
-import io.smallrye.mutiny.infrastructure.Infrastructure;
 import io.vertx.core.Context;
 import io.vertx.core.Vertx;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.Callable;
 
 /**
  * Backups already in a data storage: verified against their manifest, or restored as a chain.
- * Files are copied into the spool first (storage reads are blocking: on a worker thread) and
+ * Files are copied into the spool first (storage reads are blocking: on a worker thread, Workers) and
  * deleted from it when the operation ends.
  */
 @ApplicationScoped
@@ -46,7 +44,7 @@ public class StoredBackups {
     /** Reads {@code name} whole and checks it against the manifest beside it. Fails with a StorageException for a missing file. */
     public Uni<VerifyReport> verify(long dataStorageId, String name) {
         Context context = Vertx.currentContext();
-        return store.storage(dataStorageId).chain(row -> blocking(context, () -> {
+        return store.storage(dataStorageId).chain(row -> Workers.blocking(context, () -> {
             try (BackupStorage storage = Storages.open(row)) {
                 requireFile(storage, name);
                 BackupManifest manifest = BackupChain.manifest(storage, name).orElse(null);
@@ -74,7 +72,7 @@ public class StoredBackups {
     public Uni<RestoreReport> restoreChain(long dataStorageId, String name, RestoreOptions options) {
         Context context = Vertx.currentContext();
         List<Path> copies = new ArrayList<>();
-        return store.storage(dataStorageId).chain(row -> blocking(context, () -> {
+        return store.storage(dataStorageId).chain(row -> Workers.blocking(context, () -> {
             try (BackupStorage storage = Storages.open(row)) {
                 requireFile(storage, name);
                 for (String file : BackupChain.files(storage, name)) {
@@ -85,7 +83,7 @@ public class StoredBackups {
                 return copies;
             }
         })).chain(files -> restores.restore(files, options))
-                .eventually(() -> blocking(context, () -> {
+                .eventually(() -> Workers.blocking(context, () -> {
                     copies.forEach(spool::delete);
                     return null;
                 }));
@@ -98,21 +96,5 @@ public class StoredBackups {
         if (storage.stat(name).isEmpty()) {
             throw new StorageException("There is no backup " + name + " in " + storage.describe());
         }
-    }
-
-    /** Blocking storage and file work on a worker; the result comes back on the caller's context. */
-    private static <T> Uni<T> blocking(Context context, Callable<T> work) {
-        return Uni.createFrom().item(() -> {
-            try {
-                return work.call();
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            } catch (RuntimeException e) {
-                throw e;
-            } catch (Exception e) {
-                throw new IllegalStateException(e);
-            }
-        }).runSubscriptionOn(Infrastructure.getDefaultWorkerPool())
-                .emitOn(command -> context.runOnContext(ignored -> command.run()));
     }
 }
