@@ -1,5 +1,6 @@
 package gateway.backup.api;
 
+import gateway.backup.crypto.EncryptionException;
 import gateway.backup.schedule.AutoBackupRunner;
 import gateway.backup.schedule.AutoBackupSchedule;
 import gateway.backup.schedule.AutoBackupSettingsStore;
@@ -38,16 +39,16 @@ public class AutoBackupGraphQLApi {
     }
 
     @Mutation("updateAutoBackupSettings")
-    @Description("Saves the fields given and keeps the others. Enabling needs an active fs or s3 data storage; "
+    @Description("Saves the fields given and keeps the others. Enabling needs an active fs, s3, webdav or gcs data storage; "
             + "retentionDays must be 0 (keep all) or more.")
     public Uni<@NonNull Boolean> updateAutoBackupSettings(@NonNull UpdateAutoBackupSettingsInput input) {
         owner.require();
-        return settings.update(input.toUpdate())
+        return Uni.createFrom().item(input::toUpdate).chain(settings::update)
                 .call(saved -> schedule.refresh().onFailure().recoverWithNull())
                 .invoke(saved -> Log.infof("auto-backup: settings saved (enabled=%s, %s, storage %d, retention %d days)",
                         saved.enabled(), saved.frequency(), saved.dataStorageId(), saved.retentionDays()))
                 .replaceWith(true)
-                .onFailure(AutoBackupSettingsStore.InvalidSettingsException.class)
+                .onFailure(e -> e instanceof AutoBackupSettingsStore.InvalidSettingsException || e instanceof EncryptionException)
                 .transform(e -> new GraphQLException(e.getMessage()));
     }
 

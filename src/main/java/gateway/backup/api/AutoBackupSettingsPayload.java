@@ -4,6 +4,7 @@ import gateway.backup.schedule.AutoBackupSettings;
 import gateway.backup.schedule.BackupFrequency;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
+import java.util.List;
 import org.eclipse.microprofile.graphql.NonNull;
 import org.eclipse.microprofile.graphql.Type;
 
@@ -24,6 +25,11 @@ public class AutoBackupSettingsPayload {
     public int retentionDays;
     public OffsetDateTime lastBackupAt;
     public String lastBackupError;
+    @NonNull
+    public List<@NonNull String> encryptionRecipients;
+    @NonNull
+    public AutoBackupSettings.BackupMode mode;
+    public int fullEveryDays;
 
     static AutoBackupSettingsPayload of(AutoBackupSettings s) {
         AutoBackupSettingsPayload p = new AutoBackupSettingsPayload();
@@ -39,6 +45,9 @@ public class AutoBackupSettingsPayload {
         p.retentionDays = s.retentionDays();
         p.lastBackupAt = s.lastBackupAt() == null ? null : s.lastBackupAt().atOffset(ZoneOffset.UTC);
         p.lastBackupError = s.lastBackupError();
+        p.encryptionRecipients = s.encryptionRecipients();
+        p.mode = s.mode();
+        p.fullEveryDays = s.fullEveryDays();
         return p;
     }
 }

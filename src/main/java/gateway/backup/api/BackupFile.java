@@ -14,11 +14,12 @@ public class BackupFile {
     public long size;
     @NonNull
     public OffsetDateTime modifiedAt;
-    @Description("The manifest beside the file (counts, SHA-256); null until manifests are written")
+    @Description("The manifest beside the file (JSON: counts per section, bytes, SHA-256, options, watermark); null when there is none")
     public String manifest;
 
-    static BackupFile of(StoredFile file) {
+    static BackupFile of(StoredFile file, String manifest) {
         BackupFile backup = new BackupFile();
+        backup.manifest = manifest;
         backup.name = file.name();
         backup.size = file.size();
         backup.modifiedAt = file.modifiedAt().atOffset(ZoneOffset.UTC);

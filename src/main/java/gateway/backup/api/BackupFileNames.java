@@ -6,13 +6,13 @@ import java.util.regex.Pattern;
 
 /**
  * Which files of a storage are backups: {@code <prefix>yyyy-MM-dd_HH-mm-ss} then {@code .json} or
- * {@code .json.gz}, optionally {@code .age} (the auto-backup's names, prefix from
+ * {@code .json.gz} ({@code .incremental.json} for an incremental), optionally {@code .age} (the auto-backup's names, prefix from
  * {@code gateway-backup.auto-backup.file-prefix}). Temp files, manifests and anything else in the
  * folder are not backups: not listed, not restored, not deleted.
  */
 final class BackupFileNames {
 
-    private static final Pattern AFTER_PREFIX = Pattern.compile("\\d{4}-\\d{2}-\\d{2}_\\d{2}-\\d{2}-\\d{2}\\.json(\\.gz)?(\\.age)?");
+    private static final Pattern AFTER_PREFIX = Pattern.compile("\\d{4}-\\d{2}-\\d{2}_\\d{2}-\\d{2}-\\d{2}(\\.incremental)?\\.json(\\.gz)?(\\.age)?");
 
     private final String prefix;
 

@@ -39,7 +39,7 @@ public class BackupGraphQLApi {
         owner.require();
         InlineSink sink = new InlineSink(config.backup().inlineMaxSize().asLongValue());
         Job job = jobs.start(JobKind.BACKUP);
-        return backups.backup(input.toOptions(), sink, false, job)
+        return backups.backup(input.toOptions(), sink, false, java.util.List.of(), job)
                 .invoke(summary -> job.succeed("Backup created: " + summary.rows()))
                 .map(summary -> BackupPayload.of(true, sink.content(), "Backup created: " + summary.rows()))
                 .onFailure().invoke(e -> job.fail(JobFailures.message(e)))

@@ -6,6 +6,8 @@ import gateway.backup.backup.BackupSink;
 import gateway.backup.job.Job;
 import gateway.backup.job.JobKind;
 import gateway.backup.job.JobRegistry;
+import gateway.backup.config.GatewayBackupConfig;
+import gateway.backup.crypto.AgeEncryption;
 import io.quarkus.logging.Log;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.mutiny.subscription.UniEmitter;
@@ -20,11 +22,13 @@ import jakarta.enterprise.event.Observes;
 import java.time.LocalDateTime;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
+import java.util.List;
 
 /**
  * {@code GET /api/backups/export}: streams a backup file of any size. Each chunk waits for
  * the response's write queue to drain, so a slow client slows the database reads, and a
- * client that goes away stops them. Owner only ({@code /api/*} policy).
+ * client that goes away stops them. {@code encrypt=true} age-encrypts it to the configured
+ * recipients. Owner only ({@code /api/*} policy).
  */
 @ApplicationScoped
 public class ExportRoute {
@@ -36,10 +40,12 @@ public class ExportRoute {
 
     private final BackupService backups;
     private final JobRegistry jobs;
+    private final List<String> recipients;
 
-    ExportRoute(BackupService backups, JobRegistry jobs) {
+    ExportRoute(BackupService backups, JobRegistry jobs, GatewayBackupConfig config) {
         this.backups = backups;
         this.jobs = jobs;
+        this.recipients = AgeEncryption.recipients(config.encryption().recipients().orElse(List.of()));
     }
 
     void register(@Observes Router router) {
@@ -48,12 +54,18 @@ public class ExportRoute {
 
     void export(RoutingContext ctx) {
         BackupOptions options;
+        boolean encrypt;
         try {
             QueryParameters params = new QueryParameters(ctx.queryParams());
             options = new BackupOptions(params.flag("includeProjects", true), params.flag("includeChannels", null),
                     params.flag("includeModels", null), params.flag("includeModelPrices", true),
                     params.flag("includeAPIKeys", null), params.flag("includeUsageStats", true),
                     params.flag("includeRequestLogs", false));
+            encrypt = params.flag("encrypt", false);
+            if (encrypt && recipients.isEmpty()) {
+                throw new IllegalArgumentException("encrypt=true needs age recipients: set GATEWAY_BACKUP_ENCRYPTION_RECIPIENTS "
+                        + "(gateway-backup.encryption.recipients) to one or more age public keys (age1..., from age-keygen)");
+            }
         } catch (IllegalArgumentException e) {
             ctx.response().setStatusCode(400).putHeader(HttpHeaders.CONTENT_TYPE, "application/json")
                     .end(new JsonObject().put("error", e.getMessage()).encode());
@@ -64,16 +76,16 @@ public class ExportRoute {
         boolean gzip = "gzip".equalsIgnoreCase(compression)
                 || (compression == null && acceptEncoding != null && acceptEncoding.toLowerCase().contains("gzip"));
         String fileName = "axonhub-backup-" + LocalDateTime.now(ZoneOffset.UTC).format(FILE_TIME)
-                + (gzip ? ".json.gz" : ".json");
+                + (gzip ? ".json.gz" : ".json") + (encrypt ? ".age" : "");
 
         Job job = jobs.start(JobKind.EXPORT);
         HttpServerResponse response = ctx.response()
                 .setChunked(true)
                 .putHeader(JOB_ID_HEADER, job.id())
-                .putHeader(HttpHeaders.CONTENT_TYPE, gzip ? "application/gzip" : "application/json")
+                .putHeader(HttpHeaders.CONTENT_TYPE, encrypt ? "application/octet-stream" : gzip ? "application/gzip" : "application/json")
                 .putHeader("Content-Disposition", "attachment; filename=\"" + fileName + "\"");
         ResponseSink sink = new ResponseSink(response);
-        backups.backup(options, sink, gzip, job).subscribe().with(
+        backups.backup(options, sink, gzip, encrypt ? recipients : List.of(), job).subscribe().with(
                 summary -> {
                     job.succeed("Backup streamed: " + summary.rows());
                     response.end();

@@ -29,15 +29,16 @@ import java.util.stream.Collectors;
  * Checks every plain GraphQL request before the GraphQL handler sees it: JSON (or
  * {@code application/graphql}) with a Content-Length within the request limit, a {@code query}
  * that is a string, and at most one {@code backup} or {@code restore} per request (aliases
- * included), since each holds a whole file. Depth and field counts are limited by graphql-java's
+ * included; also verifyBackup, verifyBackupFile and the storage restores), since each holds a whole file. Depth and field counts are limited by graphql-java's
  * instrumentation (application.properties). Also makes answers {@code application/json} unless the
  * client asks for {@code application/graphql-response+json}: the gateway UI accepts nothing else.
  */
 @ApplicationScoped
 public class GraphQLRequestGuard {
 
-    // restoreFromStorage spools and restores a whole file too.
-    static final Set<String> FILE_OPERATIONS = Set.of("backup", "restore", "restoreFromStorage");
+    // Each reads or holds a whole file: restoreFromStorage and the verifies spool one, backup holds one.
+    static final Set<String> FILE_OPERATIONS = Set.of("backup", "restore", "verifyBackup", "verifyBackupFile",
+            "restoreFromStorage", "restoreChainFromStorage");
 
     private final long maxRequestSize;
 
@@ -118,14 +119,15 @@ public class GraphQLRequestGuard {
         ctx.next();
     }
 
-    /** The most backup and restore fields (aliases included) any one mutation of the document selects. */
+    /** The most backup, restore and verify fields (aliases included) any one operation of the document selects. */
     static int countFileOperations(Document document) {
         Map<String, FragmentDefinition> fragments = document.getDefinitionsOfType(FragmentDefinition.class).stream()
                 .collect(Collectors.toMap(FragmentDefinition::getName, Function.identity(), (a, b) -> a));
         Counter counter = new Counter(fragments);
         int most = 0;
         for (OperationDefinition operation : document.getDefinitionsOfType(OperationDefinition.class)) {
-            if (operation.getOperation() == OperationDefinition.Operation.MUTATION) {
+            // verifyBackupFile is a query that reads a whole file: queries count too.
+            if (operation.getOperation() != OperationDefinition.Operation.SUBSCRIPTION) {
                 most = Math.max(most, counter.count(operation.getSelectionSet()));
             }
         }

@@ -3,7 +3,9 @@ package gateway.backup.api;
 import gateway.backup.config.GatewayBackupConfig;
 import gateway.backup.restore.RestoreException;
 import gateway.backup.restore.RestoreOptions;
+import gateway.backup.restore.BackupVerifier;
 import gateway.backup.restore.RestoreService;
+import gateway.backup.restore.VerifyReport;
 import gateway.backup.restore.Spool;
 import gateway.backup.job.Job;
 import gateway.backup.job.JobKind;
@@ -28,20 +30,24 @@ import java.util.concurrent.atomic.AtomicBoolean;
 /**
  * {@code POST /api/backups/import}: the body is a backup file (plain or gzip). It is piped to a
  * spool file with backpressure (never held in memory), restored, and deleted; the answer is the
- * restore report as JSON. Owner only ({@code /api/*} policy, checked before the body is read).
+ * restore report as JSON. {@code POST /api/backups/verify} spools the same way and answers a
+ * VerifyReport, writing nothing. Owner only ({@code /api/*} policy, checked before the body is read).
  */
 @ApplicationScoped
 public class ImportRoute {
 
     private final RestoreService restores;
+    private final BackupVerifier verifier;
     private final Spool spool;
     private final Vertx vertx;
     private final long maxUploadSize;
 
     private final JobRegistry jobs;
 
-    ImportRoute(RestoreService restores, Spool spool, Vertx vertx, GatewayBackupConfig config, JobRegistry jobs) {
+    ImportRoute(RestoreService restores, BackupVerifier verifier, Spool spool, Vertx vertx, GatewayBackupConfig config,
+            JobRegistry jobs) {
         this.restores = restores;
+        this.verifier = verifier;
         this.jobs = jobs;
         this.spool = spool;
         this.vertx = vertx;
@@ -50,6 +56,12 @@ public class ImportRoute {
 
     void register(@Observes Router router) {
         router.post("/api/backups/import").handler(this::importFile);
+        router.post("/api/backups/verify").handler(this::verifyFile);
+    }
+
+    /** {@code POST /api/backups/verify}: the body spooled like an import, then read whole and counted; nothing is written. */
+    void verifyFile(RoutingContext ctx) {
+        spoolBody(ctx, null);
     }
 
     void importFile(RoutingContext ctx) {
@@ -60,6 +72,11 @@ public class ImportRoute {
             error(ctx, 400, e.getMessage());
             return;
         }
+        spoolBody(ctx, options);
+    }
+
+    /** Spools the body, then restores it with {@code options}, or verifies it when they are null. */
+    private void spoolBody(RoutingContext ctx, RestoreOptions options) {
         HttpServerRequest request = ctx.request();
         Long length = Requests.contentLength(request);
         if (length != null && length > maxUploadSize) {
@@ -176,6 +193,10 @@ public class ImportRoute {
         }
 
         private void restore() {
+            if (options == null) {
+                verify();
+                return;
+            }
             // Decompression is blocking file I/O: on a worker, checking for a client gone between chunks.
             vertx.<Path>executeBlocking(() -> spool.plain(Path.of(path), stopped::get), false)
                     .onComplete(decompressed -> {
@@ -203,6 +224,19 @@ public class ImportRoute {
                                             cleanUp(() -> answer(failure));
                                         });
                     });
+        }
+
+        /** Verifies the spooled file on a worker (blocking file reads), answering the VerifyReport. */
+        private void verify() {
+            vertx.<VerifyReport>executeBlocking(() -> verifier.verify(Path.of(path), null, stopped::get), false)
+                    .onComplete(verified -> cleanUp(() -> {
+                        if (verified.failed()) {
+                            answer(verified.cause());
+                        } else {
+                            ctx.response().setStatusCode(200).putHeader(HttpHeaders.CONTENT_TYPE, "application/json")
+                                    .end(Json.encode(verified.result()));
+                        }
+                    }));
         }
 
         private void answer(Throwable failure) {

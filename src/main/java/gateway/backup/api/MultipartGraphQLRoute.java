@@ -161,7 +161,7 @@ public class MultipartGraphQLRoute {
                 return null;
             }, false));
             plain.forEach((uploaded, file) -> {
-                String token = uploads.register(file);
+                String token = uploads.register(file, Path.of(uploaded));
                 ctx.addEndHandler(ended -> uploads.forget(token));
                 targetsByFile.get(uploaded).forEach(path -> placeToken(operations, path, token));
             });

@@ -9,6 +9,7 @@ import gateway.backup.restore.RestoreService;
 import gateway.backup.restore.Spool;
 import gateway.backup.security.Owner;
 import gateway.backup.storage.BackupStorage;
+import gateway.backup.manifest.BackupManifest;
 import gateway.backup.storage.StorageException;
 import gateway.backup.storage.StoredFile;
 import io.quarkus.logging.Log;
@@ -65,11 +66,19 @@ public class StorageFilesGraphQLApi {
     public Uni<@NonNull List<@NonNull BackupFile>> backupFiles(@Name("dataStorageID") int dataStorageId) {
         owner.require();
         BackupFileNames names = names();
-        return storages.withStorage(dataStorageId, storage -> storage.list(names.prefix()).stream()
-                        .filter(file -> names.isBackup(file.name()))
-                        .sorted(Comparator.comparing(StoredFile::modifiedAt).thenComparing(StoredFile::name).reversed())
-                        .map(BackupFile::of)
-                        .toList())
+        return storages.withStorage(dataStorageId, storage -> {
+                    List<StoredFile> listed = storage.list(names.prefix());
+                    java.util.Set<String> present = listed.stream().map(StoredFile::name)
+                            .collect(java.util.stream.Collectors.toSet());
+                    List<BackupFile> files = new java.util.ArrayList<>();
+                    for (StoredFile file : listed.stream().filter(f -> names.isBackup(f.name()))
+                            .sorted(Comparator.comparing(StoredFile::modifiedAt).thenComparing(StoredFile::name).reversed())
+                            .toList()) {
+                        String manifest = BackupManifest.nameFor(file.name());
+                        files.add(BackupFile.of(file, present.contains(manifest) ? manifestText(storage, manifest) : null));
+                    }
+                    return files;
+                })
                 .onFailure(StorageException.class).transform(e -> new GraphQLException(e.getMessage()));
     }
 
@@ -155,5 +164,12 @@ public class StorageFilesGraphQLApi {
         }
         Log.infof("storage files: copied %s (%d bytes) from %s to the spool", name, copied, storage.describe());
         return file;
+    }
+
+    /** A manifest is small (counts, checksums, keys): read whole, but never more than 1 MiB of it. */
+    private static String manifestText(gateway.backup.storage.BackupStorage storage, String name) throws java.io.IOException {
+        try (java.io.InputStream in = storage.open(name)) {
+            return new String(in.readNBytes(1024 * 1024), java.nio.charset.StandardCharsets.UTF_8);
+        }
     }
 }

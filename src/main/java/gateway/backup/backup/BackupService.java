@@ -58,8 +58,15 @@ public class BackupService {
         this.clock = Clock.systemUTC();
     }
 
-    /** Rows written per section, and the file's size (compressed size when gzip). */
-    public record BackupSummary(Map<String, Long> rows, long bytes) {
+    /** Rows written per section, the file's size (as written: compressed, encrypted) and the SHA-256 (hex) of those bytes. */
+    public record BackupSummary(Map<String, Long> rows, long bytes, String sha256, String timestamp, Usage usage) {
+    }
+
+    /**
+     * The usage part of a backup: its snapshot's watermark (where the next incremental starts),
+     * and for an incremental the ids after which it read requests and logs. Null without usage stats.
+     */
+    public record Usage(UsageWatermark watermark, long requestsAfter, long logsAfter) {
     }
 
     /**
@@ -67,12 +74,27 @@ public class BackupService {
      * and the transaction ends; the sink has then received part of a file.
      */
     public Uni<BackupSummary> backup(BackupOptions options, BackupSink sink, boolean gzip) {
-        return backup(options, sink, gzip, JobProgress.NONE);
+        return backup(options, sink, gzip, List.of(), null, JobProgress.NONE);
     }
 
-    /** As above, telling {@code progress} the section being written, rows as batches pass and bytes. */
-    public Uni<BackupSummary> backup(BackupOptions options, BackupSink sink, boolean gzip, JobProgress progress) {
-        BackupWriter writer = new BackupWriter(gzip);
+    /**
+     * As above, age-encrypted to {@code recipients} (public keys) unless that is empty, telling
+     * {@code progress} the section being written, rows as batches pass and bytes.
+     */
+    public Uni<BackupSummary> backup(BackupOptions options, BackupSink sink, boolean gzip, List<String> recipients,
+            JobProgress progress) {
+        return backup(options, sink, gzip, recipients, null, progress);
+    }
+
+    /**
+     * As above; with {@code since} (the previous backup's watermark) an incremental file: every
+     * configuration section in full, usage requests and logs only from where {@code since} ends.
+     */
+    public Uni<BackupSummary> backup(BackupOptions options, BackupSink sink, boolean gzip, List<String> recipients,
+            UsageWatermark since, JobProgress progress) {
+        Usage[] usage = new Usage[1];
+        BackupWriter writer = new BackupWriter(gzip, recipients);
+        String timestamp = Instant.now(clock).truncatedTo(ChronoUnit.MILLIS).toString();
         Map<String, Long> rows = new LinkedHashMap<>();
         Timer.Sample timer = Timer.start(metrics);
         long started = System.nanoTime();
@@ -84,7 +106,8 @@ public class BackupService {
                         .chain(() -> progress == JobProgress.NONE ? Uni.createFrom().voidItem()
                                 : s.createNativeQuery(RowEstimate.sql(options)).getSingleResult()
                                         .invoke(row -> RowEstimate.report((Object[]) row, progress)).replaceWithVoid()))
-                .chain(() -> write(sink, writer, () -> writer.begin(Instant.now(clock).truncatedTo(ChronoUnit.MILLIS).toString())))
+                .chain(() -> options.includeUsageStats() ? usage(since).invoke(u -> usage[0] = u) : Uni.createFrom().nullItem())
+                .chain(() -> write(sink, writer, () -> writer.begin(timestamp)))
                 .chain(() -> section(sink, writer, rows, progress, BackupFormat.PROJECTS, options.includeProjects(),
                         () -> projects.streamBackupJson(batchLimit), false))
                 .chain(() -> section(sink, writer, rows, progress, BackupFormat.CHANNELS, options.includeChannels(),
@@ -96,26 +119,35 @@ public class BackupService {
                 .chain(() -> section(sink, writer, rows, progress, BackupFormat.API_KEYS, options.includeAPIKeys(),
                         () -> apiKeys.streamBackupJson(batchLimit), false))
                 .chain(() -> section(sink, writer, rows, progress, BackupFormat.USAGE_REQUESTS, options.includeUsageStats(),
-                        () -> requests.streamBackupJson(options.includeAPIKeys(), options.includeRequestLogs(), batchLimit),
+                        () -> requests.streamBackupJson(options.includeAPIKeys(), options.includeRequestLogs(), batchLimit,
+                                usage[0].requestsAfter()),
                         false))
                 .chain(() -> section(sink, writer, rows, progress, BackupFormat.USAGE_LOGS, options.includeUsageStats(),
-                        () -> usageLogs.streamBackupJson(options.includeAPIKeys(), batchLimit), false))
+                        () -> usageLogs.streamBackupJson(options.includeAPIKeys(), batchLimit, usage[0].logsAfter()), false))
                 .chain(() -> write(sink, writer, writer::end)));
         return file
-                .map(done -> new BackupSummary(rows, writer.bytes()))
+                .map(done -> new BackupSummary(rows, writer.bytes(), writer.sha256(), timestamp, usage[0]))
                 .invoke(summary -> progress.bytes(summary.bytes()))
                 .invoke(summary -> {
                     timer.stop(metrics.timer("gateway.backup.backup.duration", "outcome", "success"));
                     metrics.counter("gateway.backup.backups", "outcome", "success").increment();
                     metrics.counter("gateway.backup.backup.bytes").increment(summary.bytes());
                     Log.infof("backup: done, %s, %d bytes%s in %d ms", summary.rows(), summary.bytes(),
-                            gzip ? " (gzip)" : "", (System.nanoTime() - started) / 1_000_000);
+                            (gzip ? " (gzip)" : "") + (recipients.isEmpty() ? "" : " (age)"), (System.nanoTime() - started) / 1_000_000);
                 })
                 .onFailure().invoke(failure -> {
                     timer.stop(metrics.timer("gateway.backup.backup.duration", "outcome", "failure"));
                     metrics.counter("gateway.backup.backups", "outcome", "failure").increment();
                     Log.warnf("backup: stopped after %s, %d bytes: %s", rows, writer.bytes(), failure.getMessage());
                 });
+    }
+
+    /** This snapshot's watermark, and where the usage sections start (everything for a full backup). */
+    private static Uni<Usage> usage(UsageWatermark since) {
+        return UsageWatermark.ofCurrentSnapshot().chain(now -> since == null
+                ? Uni.createFrom().item(new Usage(now, Long.MIN_VALUE, Long.MIN_VALUE))
+                : since.startAfter("requests").chain(requestsAfter -> since.startAfter("usage_logs")
+                        .map(logsAfter -> new Usage(now, requestsAfter, logsAfter))));
     }
 
     /** One section: omitted when not included, except those the format always has. */

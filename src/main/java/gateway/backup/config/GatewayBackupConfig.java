@@ -23,6 +23,17 @@ public interface GatewayBackupConfig {
 
     Jobs jobs();
 
+    Encryption encryption();
+
+    /** age encryption (crypto/): recipients for new files, identities for restoring encrypted ones. */
+    interface Encryption {
+        /** age X25519 public keys (age1...) new encrypted files are written to (GATEWAY_BACKUP_ENCRYPTION_RECIPIENTS). */
+        Optional<java.util.List<String>> recipients();
+
+        /** A file of age identities (AGE-SECRET-KEY-1... lines, # comments), e.g. a mounted Secret (GATEWAY_BACKUP_ENCRYPTION_IDENTITY_FILE). */
+        Optional<String> identityFile();
+    }
+
     /** How usage rows (backup) or file elements (restore) are grouped in batches. */
     interface Batches {
         /** Rows or elements per batch. */

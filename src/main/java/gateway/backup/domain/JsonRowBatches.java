@@ -53,6 +53,11 @@ public final class JsonRowBatches {
      * more than fitted, so large rows are not built again and again only to be cut off.
      */
     public static Multi<List<byte[]>> stream(Uni<Mutiny.Session> session, String sql, BatchLimit limit) {
+        return stream(session, sql, limit, Long.MIN_VALUE);
+    }
+
+    /** As above, starting after the id {@code startAfter} (incremental backups). */
+    public static Multi<List<byte[]>> stream(Uni<Mutiny.Session> session, String sql, BatchLimit limit, long startAfter) {
         String keyset = sql.replace(":after", "$1").replace(":limit", "$2");
         // JSON as bytea: the text comes as the bytes PostgreSQL has, with no decoding to a String
         // and encoding back. Counting bytes costs PostgreSQL about a tenth more: only where rows can be large.
@@ -78,7 +83,7 @@ public final class JsonRowBatches {
                     return new Batch(rows, lastId, !rows.isEmpty() && (cut || rows.size() == rowLimit),
                             cut ? rows.size() + 1 : Math.min(limit.rows(), rowLimit * 2));
                 });
-        Uni<Batch>[] next = new Uni[] {read.apply(Long.MIN_VALUE, limit.rows())};
+        Uni<Batch>[] next = new Uni[] {read.apply(startAfter, limit.rows())};
         return Multi.createBy().repeating()
                 .uni(() -> next[0].invoke(batch -> {
                     if (batch.more()) {

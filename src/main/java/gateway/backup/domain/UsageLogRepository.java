@@ -22,6 +22,11 @@ public class UsageLogRepository implements PanacheRepository<UsageLog> {
      * reference names joined in, the API key only when {@code withApiKeys}.
      */
     public Multi<List<byte[]>> streamBackupJson(boolean withApiKeys, BatchLimit limit) {
+        return streamBackupJson(withApiKeys, limit, Long.MIN_VALUE);
+    }
+
+    /** As above, only usage logs with ids above {@code after} (incremental backups). */
+    public Multi<List<byte[]>> streamBackupJson(boolean withApiKeys, BatchLimit limit, long after) {
         List<String> fields = new ArrayList<>(List.of("id", "l.id", "created_at", "l.created_at",
                 "updated_at", "l.updated_at", "request_id", "l.request_id"));
         if (withApiKeys) {
@@ -46,6 +51,6 @@ public class UsageLogRepository implements PanacheRepository<UsageLog> {
                 + (withApiKeys ? " left join api_keys k on k.id = l.api_key_id" : "")
                 + " where l.id > :after order by l.id limit :limit";
         // A usage log is a few hundred bytes: batches need no cut by bytes.
-        return JsonRowBatches.stream(getSession(), sql, limit.rowsOnly());
+        return JsonRowBatches.stream(getSession(), sql, limit.rowsOnly(), after);
     }
 }

@@ -16,6 +16,11 @@ public class UsageRequestRepository implements PanacheRepository<UsageRequest> {
      * only when {@code withApiKeys}, the payload columns (as stored) only when {@code withPayloads}.
      */
     public Multi<List<byte[]>> streamBackupJson(boolean withApiKeys, boolean withPayloads, BatchLimit limit) {
+        return streamBackupJson(withApiKeys, withPayloads, limit, Long.MIN_VALUE);
+    }
+
+    /** As above, only requests with ids above {@code after} (incremental backups). */
+    public Multi<List<byte[]>> streamBackupJson(boolean withApiKeys, boolean withPayloads, BatchLimit limit, long after) {
         List<String> fields = new ArrayList<>(List.of("id", "r.id", "created_at", "r.created_at",
                 "updated_at", "r.updated_at"));
         if (withApiKeys) {
@@ -47,6 +52,6 @@ public class UsageRequestRepository implements PanacheRepository<UsageRequest> {
                 + (withApiKeys ? " left join api_keys k on k.id = r.api_key_id" : "")
                 + " where r.id > :after order by r.id limit :limit";
         // Without payloads a request is a few hundred bytes: batches need no cut by bytes.
-        return JsonRowBatches.stream(getSession(), sql, withPayloads ? limit : limit.rowsOnly());
+        return JsonRowBatches.stream(getSession(), sql, withPayloads ? limit : limit.rowsOnly(), after);
     }
 }

@@ -11,11 +11,13 @@ public class RestoreReport {
     /** Counts of one kind of row. */
     public static class KindCounts {
         public String kind;
+        /** Rows of this kind in the file; set by verify, null in a restore report. */
+        public Long rows;
         public long created;
         public long updated;
         public long skipped;
 
-        KindCounts(String kind) {
+        public KindCounts(String kind) {
             this.kind = kind;
         }
     }

@@ -18,8 +18,8 @@ import io.vertx.core.Context;
 import io.vertx.core.Vertx;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Function;
 import org.hibernate.FlushMode;
@@ -60,36 +60,57 @@ public class RestoreService {
      * on a Vert.x context (a route or a GraphQL resolver).
      */
     public Uni<RestoreReport> restore(Path file, RestoreOptions options) {
-        return restore(file, options, JobProgress.NONE);
+        return restore(List.of(file), options, JobProgress.NONE);
     }
 
     /** As above, telling {@code progress} the file's size, the section being read and rows as batches pass. */
     public Uni<RestoreReport> restore(Path file, RestoreOptions options, JobProgress progress) {
+        return restore(List.of(file), options, progress);
+    }
+
+    /**
+     * Restores a chain of backup files (a full backup, then incrementals, oldest first) in one
+     * transaction: the configuration of the newest file (it is the latest state, and restoring each
+     * file's would conflict with itself under strategy error), then every file's usage rows in order,
+     * de-duplicated as one restore. A single file is a chain of one.
+     */
+    public Uni<RestoreReport> restore(List<Path> files, RestoreOptions options, JobProgress progress) {
         Context context = Vertx.currentContext();
         RestoreReport report = new RestoreReport();
         Timer.Sample timer = Timer.start(metrics);
         long started = System.nanoTime();
-        return Workers.blocking(context, () -> spool.plain(file, () -> false))
-                .chain(plain -> Workers.blocking(context, () -> {
-                    progress.phase("reading the file");
-                    progress.bytes(Files.size(plain));
-                    return BackupReader.index(plain, readerLimits);
-                })
-                        .chain(index -> Panache.withTransaction(() -> Panache.getSession()
-                                // Flushed explicitly after each kind: no dirty check of every entity before each query.
-                                .invoke(session -> session.setFlushMode(FlushMode.COMMIT))
-                                .chain(() -> restoreAll(context, index, options, report, progress))
-                                .chain(() -> options.dryRun() ? rollBack(report) : Uni.createFrom().voidItem())))
-                        .eventually(() -> plain.equals(file) ? Uni.createFrom().voidItem()
-                                : Workers.blocking(context, () -> {
-                                    spool.delete(plain);
-                                    return null;
-                                }).replaceWithVoid()))
+        List<Path> plains = new ArrayList<>();
+        return Workers.blocking(context, () -> {
+            for (Path file : files) {
+                plains.add(spool.plain(file, () -> false));
+            }
+            progress.phase("reading the file");
+            List<Index> indexes = new ArrayList<>();
+            for (Path plain : plains) {
+                progress.bytes(java.nio.file.Files.size(plain));
+                indexes.add(BackupReader.index(plain, readerLimits));
+            }
+            return indexes;
+        }).chain(indexes -> Panache.withTransaction(() -> Panache.getSession()
+                        // Flushed explicitly after each kind: no dirty check of every entity before each query.
+                        .invoke(session -> session.setFlushMode(FlushMode.COMMIT))
+                        .chain(() -> restoreConfig(context, progress, indexes.get(indexes.size() - 1), options, report))
+                        .chain(() -> restoreUsage(context, progress, indexes, options, report))
+                        .chain(() -> options.dryRun() ? rollBack(report) : Uni.createFrom().voidItem())))
+                .eventually(() -> Workers.blocking(context, () -> {
+                    for (int i = 0; i < plains.size(); i++) {
+                        if (!plains.get(i).equals(files.get(i))) {
+                            spool.delete(plains.get(i));
+                        }
+                    }
+                    return null;
+                }).replaceWithVoid())
                 .map(done -> report)
                 .invoke(() -> {
                     timer.stop(metrics.timer("gateway.backup.restore.duration", "outcome", "success"));
                     metrics.counter("gateway.backup.restores", "outcome", "success").increment();
-                    Log.infof("restore: %s in %d ms", report.summary(), (System.nanoTime() - started) / 1_000_000);
+                    Log.infof("restore: %s%s in %d ms", report.summary(), files.size() > 1 ? " (" + files.size() + " files)" : "",
+                            (System.nanoTime() - started) / 1_000_000);
                 })
                 .onFailure().invoke(failure -> {
                     timer.stop(metrics.timer("gateway.backup.restore.duration", "outcome", "failure"));
@@ -100,10 +121,8 @@ public class RestoreService {
                 });
     }
 
-    private Uni<Void> restoreAll(Context context, Index index, RestoreOptions options, RestoreReport report,
-            JobProgress progress) {
+    private Uni<Void> restoreConfig(Context context, JobProgress progress, Index index, RestoreOptions options, RestoreReport report) {
         ChannelIdRemapper remapper = new ChannelIdRemapper();
-        ReferenceResolver refs = new ReferenceResolver(referenceCacheSize);
         return each(context, progress, index, BackupFormat.CHANNELS, true, batch -> one(batch, element -> options.includeChannels()
                 ? config.restoreChannel(element, options.channelConflictStrategy(), remapper, report)
                 : config.mapChannel(element, remapper)))
@@ -117,12 +136,22 @@ public class RestoreService {
                 .chain(config::flush)
                 .chain(() -> each(context, progress, index, BackupFormat.API_KEYS, options.includeAPIKeys(),
                         batch -> one(batch, element -> config.restoreApiKey(element, options.apiKeyConflictStrategy(), remapper, report))))
-                .chain(config::flush)
-                .chain(() -> options.includeUsageStats() ? usage.begin() : Uni.createFrom().voidItem())
-                .chain(() -> usage(context, progress, index, BackupFormat.USAGE_REQUESTS, options.includeUsageStats(),
-                        UsageReader::requests, batch -> usage.restoreRequests(batch, refs, report)))
-                .chain(() -> usage(context, progress, index, BackupFormat.USAGE_LOGS, options.includeUsageStats(),
-                        UsageReader::logs, batch -> usage.restoreLogs(batch, refs, report)));
+                .chain(config::flush);
+    }
+
+    private Uni<Void> restoreUsage(Context context, JobProgress progress, List<Index> indexes, RestoreOptions options, RestoreReport report) {
+        if (!options.includeUsageStats()) {
+            return Uni.createFrom().voidItem();
+        }
+        ReferenceResolver refs = new ReferenceResolver(referenceCacheSize);
+        Uni<Void> chain = usage.begin();
+        for (Index index : indexes) {
+            chain = chain.chain(() -> usage(context, progress, index, BackupFormat.USAGE_REQUESTS, true,
+                            UsageReader::requests, batch -> usage.restoreRequests(batch, refs, report)))
+                    .chain(() -> usage(context, progress, index, BackupFormat.USAGE_LOGS, true,
+                            UsageReader::logs, batch -> usage.restoreLogs(batch, refs, report)));
+        }
+        return chain;
     }
 
     /** A dry run: the report stands, the transaction ends in a rollback instead of a commit. */

@@ -1,6 +1,8 @@
 package gateway.backup.restore;
 
 import gateway.backup.config.GatewayBackupConfig;
+import gateway.backup.crypto.AgeEncryption;
+import gateway.backup.crypto.EncryptionException;
 import io.quarkus.logging.Log;
 import io.quarkus.runtime.StartupEvent;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -23,7 +25,8 @@ import java.util.zip.GZIPInputStream;
 /**
  * The one spool directory for uploads, import bodies and decompressed files: private to the
  * service (0700, files 0600), with a cap on the bytes all requests may hold in it at once and a
- * cap on what one gzip file may decompress to, both checked while writing.
+ * cap on what one gzip or age file may decompress to, both checked while writing; age files are
+ * decrypted here with the identity file's keys.
  */
 @ApplicationScoped
 public class Spool {
@@ -34,12 +37,14 @@ public class Spool {
     private final Path directory;
     private final long maxTotal;
     private final long maxDecompressed;
+    private final Path identityFile;
     private final AtomicLong used = new AtomicLong();
 
     Spool(GatewayBackupConfig config) {
         this.directory = Path.of(config.restore().uploadDirectory()).toAbsolutePath();
         this.maxTotal = config.restore().spoolMaxSize().asLongValue();
         this.maxDecompressed = config.restore().decompressedLimit();
+        this.identityFile = config.encryption().identityFile().map(Path::of).orElse(null);
     }
 
     /** Creates the directory private, or makes an existing one private; refuses one owned by another user. */
@@ -114,22 +119,28 @@ public class Spool {
     }
 
     /**
-     * A gzip file (by its magic bytes) decompressed into a new spool file; any other file as is.
-     * Stops with a {@link RestoreException} past the decompressed cap or the spool cap, and with
-     * {@link Stopped} once {@code stopped} says the client went away; the partial file is deleted.
-     * Blocking: call it on a worker thread. The caller deletes the returned file if it is new.
+     * A gzip or age file (by its first bytes) decrypted, then decompressed if gzip, into a new spool
+     * file; any other file as is. Stops with a {@link RestoreException} past the decompressed cap or
+     * the spool cap, or when an age file cannot be opened (no identity file, wrong identity, damaged),
+     * and with {@link Stopped} once {@code stopped} says the client went away; the partial file is
+     * deleted. Blocking: call it on a worker thread. The caller deletes the returned file if it is new.
      */
     public Path plain(Path file, BooleanSupplier stopped) throws IOException {
+        byte[] head = new byte[AgeEncryption.headerLength()];
+        int headLength;
         try (InputStream in = Files.newInputStream(file)) {
-            if (in.read() != 0x1f || in.read() != 0x8b) {
-                return file;
-            }
+            headLength = in.readNBytes(head, 0, head.length);
+        }
+        boolean age = AgeEncryption.isAge(head, headLength);
+        if (!age && !isGzip(head, headLength)) {
+            return file;
         }
         Path plain = newFile("restore-");
         long written = 0;
         boolean done = false;
         byte[] chunk = new byte[64 * 1024];
-        try (InputStream in = new GZIPInputStream(new BufferedInputStream(Files.newInputStream(file)), 64 * 1024);
+        try (InputStream raw = new BufferedInputStream(Files.newInputStream(file), 64 * 1024);
+                InputStream in = decoded(raw, age, head, headLength);
                 OutputStream out = Files.newOutputStream(plain)) {
             int n;
             while ((n = in.read(chunk)) > 0) {
@@ -147,8 +158,12 @@ public class Spool {
                 out.write(chunk, 0, n);
             }
             done = true;
+        } catch (EncryptionException e) {
+            throw new RestoreException(e.getMessage());
         } catch (IOException e) {
-            throw new RestoreException("The file starts like gzip but does not decompress: " + e.getMessage());
+            throw new RestoreException(age
+                    ? "The age-encrypted file is damaged or cut short: its content does not authenticate (" + e.getClass().getSimpleName() + ")"
+                    : "The file starts like gzip but does not decompress: " + e.getMessage());
         } finally {
             if (!done) {
                 Files.deleteIfExists(plain);
@@ -157,6 +172,52 @@ public class Spool {
         }
         // Counted against the spool cap until the caller deletes it with delete().
         return plain;
+    }
+
+    /** The plain bytes of {@code raw}: decrypted when age, then gunzipped when (the decrypted bytes are) gzip. */
+    private InputStream decoded(InputStream raw, boolean age, byte[] head, int headLength) throws IOException {
+        InputStream in = raw;
+        boolean gzip = isGzip(head, headLength);
+        if (age) {
+            in = new BufferedInputStream(AgeEncryption.decrypting(raw, identityFile), 64 * 1024);
+            in.mark(2);
+            byte[] inner = in.readNBytes(2);
+            in.reset();
+            gzip = isGzip(inner, inner.length);
+        }
+        return gzip ? new GZIPInputStream(in, 64 * 1024) : in;
+    }
+
+    private static boolean isGzip(byte[] head, int length) {
+        return length >= 2 && (head[0] & 0xff) == 0x1f && (head[1] & 0xff) == 0x8b;
+    }
+
+    /**
+     * Copies a stream (a file read from a storage) into a new spool file, within the spool cap;
+     * on failure nothing is left. Blocking. The caller deletes the file with {@link #delete(Path)}.
+     */
+    public Path copyIn(InputStream in, String prefix) throws IOException {
+        Path file = newFile(prefix);
+        long written = 0;
+        boolean done = false;
+        byte[] chunk = new byte[64 * 1024];
+        try (OutputStream out = Files.newOutputStream(file)) {
+            int n;
+            while ((n = in.read(chunk)) > 0) {
+                if (!tryReserve(n)) {
+                    throw new RestoreException(full());
+                }
+                written += n;
+                out.write(chunk, 0, n);
+            }
+            done = true;
+        } finally {
+            if (!done) {
+                Files.deleteIfExists(file);
+                release(written);
+            }
+        }
+        return file;
     }
 
     /** Deletes a spool file and gives its bytes back to the cap. Blocking. */

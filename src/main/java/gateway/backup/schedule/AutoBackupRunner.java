@@ -5,7 +5,12 @@ import gateway.backup.job.JobKind;
 import gateway.backup.job.JobRegistry;
 
 import gateway.backup.backup.BackupService;
+import gateway.backup.backup.BackupService.BackupSummary;
 import gateway.backup.backup.BackupSink;
+import gateway.backup.crypto.AgeEncryption;
+import gateway.backup.crypto.EncryptionException;
+import gateway.backup.manifest.BackupManifest;
+import gateway.backup.manifest.Sha256;
 import gateway.backup.config.GatewayBackupConfig;
 import gateway.backup.storage.BackupStorage;
 import gateway.backup.storage.BackupStorage.PendingFile;
@@ -31,6 +36,7 @@ import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.time.Clock;
@@ -40,6 +46,7 @@ import java.time.LocalDateTime;
 import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -48,8 +55,9 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
- * One auto-backup run: the backup streamed into the chosen storage, verified, then retention,
- * then the attempt recorded in the settings. At most one run at a time across all replicas: a run
+ * One auto-backup run: the backup (full or incremental, age-encrypted when recipients are set)
+ * streamed into the chosen storage, read back and checked against its size and SHA-256, its
+ * manifest written beside it, then retention, then the attempt recorded in the settings. At most one run at a time across all replicas: a run
  * holds a PostgreSQL session advisory lock on a connection of its own for its whole length (released
  * with the connection if the process dies); a manual trigger that cannot take it at once answers
  * "already running", a scheduled run waits for it.
@@ -70,6 +78,7 @@ public class AutoBackupRunner {
     private final MeterRegistry metrics;
     private final GatewayBackupConfig.AutoBackup config;
     private final JobRegistry jobs;
+    private final List<String> defaultRecipients;
     private final AtomicReference<Run> current = new AtomicReference<>();
     private volatile boolean shuttingDown;
 
@@ -83,6 +92,7 @@ public class AutoBackupRunner {
         this.clock = clock;
         this.metrics = metrics;
         this.config = config.autoBackup();
+        this.defaultRecipients = config.encryption().recipients().orElse(List.of());
     }
 
     /**
@@ -197,36 +207,58 @@ public class AutoBackupRunner {
         Context context = Vertx.currentContext();
         Instant now = clock.instant();
         RetentionPolicy policy = new RetentionPolicy(config.filePrefix(), Math.max(0, settings.retentionDays()), zone);
-        String name = policy.fileName(LocalDateTime.ofInstant(now, zone));
+        Map<String, Boolean> options = BackupManifest.options(settings.backupOptions());
         return store.storage(settings.dataStorageId())
                 .chain(row -> Workers.blocking(context, () -> Storages.open(row)))
                 .chain(storage -> {
                     run.where = storage.describe();
-                    Log.infof("auto-backup: started (%s) to %s as %s", trigger, run.where, name);
-                    return Workers.blocking(context, () -> storage.create(name))
-                            .chain(pending -> write(run, settings, context, pending))
-                            .chain(stored -> retention(context, storage, policy, name, now))
-                            .eventually(() -> Workers.blocking(context, () -> {
-                                storage.close();
-                                return null;
-                            }));
+                    return Workers.blocking(context, () -> {
+                        List<String> recipients = recipients(settings);
+                        BackupChain.Plan plan = BackupChain.plan(storage, policy, settings, options, now);
+                        String name = policy.fileName(LocalDateTime.ofInstant(now, zone), plan.incremental(), !recipients.isEmpty());
+                        return new Target(name, recipients, plan);
+                    }).chain(target -> {
+                        Log.infof("auto-backup: started (%s) to %s as %s%s", trigger, run.where, target.name(),
+                                target.plan().incremental() ? " (incremental on " + target.plan().base().name() + ")" : "");
+                        return Workers.blocking(context, () -> storage.create(target.name()))
+                                .chain(pending -> write(run, settings, target, context, pending))
+                                .chain(summary -> Workers.blocking(context, () -> checkAndDescribe(storage, target, options, summary)))
+                                .chain(stored -> retention(context, storage, policy, target.name(), now));
+                    }).eventually(() -> Workers.blocking(context, () -> {
+                        storage.close();
+                        return null;
+                    }));
                 })
                 .onItemOrFailure().transformToUni((ok, failure) -> finish(run, failure))
                 .eventually(() -> unlock(run));
     }
 
-    /** Streams the backup into the storage and verifies it; on any failure the file is aborted. */
-    private Uni<StoredFile> write(Run run, AutoBackupSettings settings, Context context, PendingFile pending) {
+    /** The file a run writes: its name, the age recipients it is encrypted to, full or incremental. */
+    private record Target(String name, List<String> recipients, BackupChain.Plan plan) {
+    }
+
+    /** The settings' recipients, else those of GATEWAY_BACKUP_ENCRYPTION_RECIPIENTS; checked. */
+    private List<String> recipients(AutoBackupSettings settings) {
+        try {
+            return AgeEncryption.recipients(!settings.encryptionRecipients().isEmpty() ? settings.encryptionRecipients()
+                    : defaultRecipients);
+        } catch (EncryptionException e) {
+            throw new NotStartedException("Auto-backup encryption_recipients: " + e.getMessage());
+        }
+    }
+
+    /** Streams the backup into the storage and completes the file; on any failure the file is aborted. */
+    private Uni<BackupSummary> write(Run run, AutoBackupSettings settings, Target target, Context context, PendingFile pending) {
         run.pending = pending;
         StorageSink sink = new StorageSink(run, pending.out(), context);
-        return backups.backup(settings.backupOptions(), sink, false, run.job)
+        return backups.backup(settings.backupOptions(), sink, false, target.recipients(), target.plan().since(), run.job)
                 .call(summary -> sink.drain())
                 .invoke(summary -> {
                     run.bytes = summary.bytes();
                     Log.infof("auto-backup: written %s, %d bytes", summary.rows(), summary.bytes());
                 })
-                .chain(summary -> Workers.blocking(context, pending::complete))
-                .invoke(stored -> Log.infof("auto-backup: verified %s in %s, %d bytes", stored.name(), run.where, stored.size()))
+                .call(summary -> Workers.blocking(context, pending::complete)
+                        .invoke(stored -> Log.infof("auto-backup: stored %s in %s, %d bytes", stored.name(), run.where, stored.size())))
                 .onFailure().call(failure -> sink.waitForWrite().onFailure().recoverWithNull()
                         .chain(() -> Workers.blocking(context, () -> {
                             pending.abort();
@@ -234,12 +266,56 @@ public class AutoBackupRunner {
                         })));
     }
 
+    /**
+     * Reads the stored file back and checks its size and SHA-256 against what was written, then
+     * writes its manifest beside it; on a mismatch or a failure both are deleted. Blocking.
+     */
+    private StoredFile checkAndDescribe(BackupStorage storage, Target target, Map<String, Boolean> options,
+            BackupSummary summary) throws IOException {
+        String name = target.name();
+        String manifestName = BackupManifest.nameFor(name);
+        boolean kept = false;
+        try {
+            Sha256.Digest stored;
+            try (InputStream in = storage.open(name)) {
+                stored = Sha256.of(in);
+            }
+            if (stored.size() != summary.bytes() || !stored.sha256().equals(summary.sha256())) {
+                throw new StorageException("The backup " + name + " read back from " + storage.describe() + " differs from what "
+                        + "was written (" + stored.size() + " bytes, SHA-256 " + stored.sha256() + "; written " + summary.bytes()
+                        + " bytes, SHA-256 " + summary.sha256() + "); it was deleted");
+            }
+            BackupManifest manifest = BackupManifest.of(name, options, summary, false, target.recipients(),
+                    target.plan().incremental() ? target.plan().base().name() : null);
+            PendingFile pending = storage.create(manifestName);
+            try {
+                pending.out().write(manifest.toJson());
+                pending.complete();
+            } catch (IOException | RuntimeException e) {
+                pending.abort();
+                throw e;
+            }
+            kept = true;
+            Log.infof("auto-backup: verified %s (%d bytes, SHA-256 %s) and wrote %s", name, stored.size(), stored.sha256(),
+                    manifestName);
+            return new StoredFile(name, stored.size(), clock.instant());
+        } finally {
+            if (!kept) {
+                storage.delete(name);
+                storage.delete(manifestName);
+            }
+        }
+    }
+
     private Uni<Void> retention(Context context, BackupStorage storage, RetentionPolicy policy, String written, Instant now) {
         return Workers.blocking(context, () -> {
             try {
-                List<StoredFile> expired = policy.expired(storage.list(policy.prefix()), written, now);
+                List<StoredFile> files = storage.list(policy.prefix());
+                List<StoredFile> backups = policy.backups(files);
+                List<StoredFile> expired = policy.expired(backups, written, now, BackupChain.bases(storage, backups));
                 for (StoredFile file : expired) {
                     storage.delete(file.name());
+                    storage.delete(BackupManifest.nameFor(file.name()));
                 }
                 Log.infof("auto-backup: retention (%d days) deleted %d backups", policy.retentionDays(), expired.size());
                 return null;

@@ -3,17 +3,22 @@ package gateway.backup.schedule;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import gateway.backup.backup.BackupOptions;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * The gateway's {@code system_auto_backup_settings} JSON (SPEC section 6), snake_case keys.
  * Absent keys read as their defaults; an older value without {@code include_usage_stats} or
  * {@code include_request_logs} reads them as off. Writing puts these keys into the stored object
- * and keeps every other key, so fields of a newer gateway survive.
+ * and keeps every other key, so fields of a newer gateway survive. This service adds
+ * {@code encryption_recipients} (age public keys), {@code mode} (full|incremental) and
+ * {@code full_every_days}; absent, every run is a plain full backup as before.
  */
 public record AutoBackupSettings(
         boolean enabled,
@@ -27,12 +32,15 @@ public record AutoBackupSettings(
         boolean includeRequestLogs,
         int retentionDays,
         Instant lastBackupAt,
-        String lastBackupError) {
+        String lastBackupError,
+        List<String> encryptionRecipients,
+        BackupMode mode,
+        int fullEveryDays) {
 
     static final ObjectMapper JSON = new ObjectMapper();
 
     public static final AutoBackupSettings DEFAULTS = new AutoBackupSettings(false, BackupFrequency.daily, 0, true, true,
-            false, true, false, false, 30, null, null);
+            false, true, false, false, 30, null, null, List.of(), BackupMode.full, 7);
 
     /** Reads a stored value; null or blank gives the defaults. A value that is not a JSON object is refused. */
     public static AutoBackupSettings fromJson(String stored) {
@@ -53,7 +61,21 @@ public record AutoBackupSettings(
                 json.path("include_request_logs").asBoolean(d.includeRequestLogs),
                 json.path("retention_days").asInt(d.retentionDays),
                 time(json.path("last_backup_at").asText("")),
-                json.path("last_backup_error").asText("").isEmpty() ? null : json.path("last_backup_error").asText());
+                json.path("last_backup_error").asText("").isEmpty() ? null : json.path("last_backup_error").asText(),
+                recipients(json.path("encryption_recipients")),
+                "incremental".equalsIgnoreCase(json.path("mode").asText("")) ? BackupMode.incremental : BackupMode.full,
+                Math.max(1, json.path("full_every_days").asInt(d.fullEveryDays)));
+    }
+
+    /** Recipients as a JSON array of strings, or one comma-separated string. */
+    private static List<String> recipients(JsonNode node) {
+        List<String> keys = new ArrayList<>();
+        if (node.isArray()) {
+            node.forEach(key -> keys.add(key.asText()));
+        } else if (node.isTextual()) {
+            keys.addAll(List.of(node.asText().split(",")));
+        }
+        return keys.stream().map(String::trim).filter(key -> !key.isEmpty()).toList();
     }
 
     /** The stored value as an object; null, blank or JSON null is an empty object. */
@@ -87,6 +109,10 @@ public record AutoBackupSettings(
         json.put("include_usage_stats", includeUsageStats);
         json.put("include_request_logs", includeRequestLogs);
         json.put("retention_days", retentionDays);
+        ArrayNode keys = json.putArray("encryption_recipients");
+        encryptionRecipients.forEach(keys::add);
+        json.put("mode", mode.name());
+        json.put("full_every_days", fullEveryDays);
         return json;
     }
 
@@ -103,7 +129,10 @@ public record AutoBackupSettings(
                 u.includeUsageStats() != null ? u.includeUsageStats() : includeUsageStats,
                 u.includeRequestLogs() != null ? u.includeRequestLogs() : includeRequestLogs,
                 u.retentionDays() != null ? u.retentionDays() : retentionDays,
-                lastBackupAt, lastBackupError);
+                lastBackupAt, lastBackupError,
+                u.encryptionRecipients() != null ? List.copyOf(u.encryptionRecipients()) : encryptionRecipients,
+                u.mode() != null ? u.mode() : mode,
+                u.fullEveryDays() != null ? u.fullEveryDays() : fullEveryDays);
     }
 
     /** What the file contains; projects are always in it (API keys and usage refer to them by name). */
@@ -115,7 +144,20 @@ public record AutoBackupSettings(
     /** A partial update (GraphQL UpdateAutoBackupSettingsInput): null means unchanged. */
     public record Update(Boolean enabled, BackupFrequency frequency, Long dataStorageId, Boolean includeChannels,
             Boolean includeModels, Boolean includeApiKeys, Boolean includeModelPrices, Boolean includeUsageStats,
-            Boolean includeRequestLogs, Integer retentionDays) {
+            Boolean includeRequestLogs, Integer retentionDays, List<String> encryptionRecipients, BackupMode mode,
+            Integer fullEveryDays) {
+
+        public Update(Boolean enabled, BackupFrequency frequency, Long dataStorageId, Boolean includeChannels,
+                Boolean includeModels, Boolean includeApiKeys, Boolean includeModelPrices, Boolean includeUsageStats,
+                Boolean includeRequestLogs, Integer retentionDays) {
+            this(enabled, frequency, dataStorageId, includeChannels, includeModels, includeApiKeys, includeModelPrices,
+                    includeUsageStats, includeRequestLogs, retentionDays, null, null, null);
+        }
+    }
+
+    /** Every run full, or a full run every {@code full_every_days} days with incremental runs between. */
+    public enum BackupMode {
+        full, incremental
     }
 
     private static BackupFrequency frequency(String value) {

@@ -49,7 +49,7 @@ public class AutoBackupSettingsStore {
 
     /**
      * Applies a partial update and saves it, in one transaction holding the row. Refused, with
-     * nothing saved, when retention is negative or when enabled without an active fs or s3 storage.
+     * nothing saved, when retention is negative or when enabled without an active fs, s3, webdav or gcs storage.
      */
     public Uni<AutoBackupSettings> update(AutoBackupSettings.Update update) {
         return pool.withTransaction(tx -> value(tx, SystemSetting.AUTO_BACKUP_SETTINGS, true).chain(stored -> {
@@ -97,7 +97,7 @@ public class AutoBackupSettingsStore {
         });
     }
 
-    /** Null when the storage is a live, active fs or s3 one; otherwise what is wrong with it, for the operator. */
+    /** Null when the storage is a live, active fs, s3, webdav or gcs one; otherwise what is wrong with it, for the operator. */
     public Uni<String> usableStorage(long id) {
         return usableStorage(pool, id);
     }
@@ -108,7 +108,7 @@ public class AutoBackupSettingsStore {
                 .execute(Tuple.of(id)).map(rows -> {
                     Iterator<Row> it = rows.iterator();
                     if (!it.hasNext()) {
-                        throw new UncheckedIOException(new StorageException("Data storage " + id + " does not exist; choose an active fs or s3 data storage"));
+                        throw new UncheckedIOException(new StorageException("Data storage " + id + " does not exist; choose an active fs, s3, webdav or gcs data storage"));
                     }
                     Row row = it.next();
                     DataStorage storage = new DataStorage();
@@ -127,20 +127,23 @@ public class AutoBackupSettingsStore {
                 });
     }
 
+    /** The storage types that keep files (storage.Storages opens each); database keeps none. */
+    static final java.util.Set<String> FILE_STORAGE_TYPES = java.util.Set.of("fs", "s3", "webdav", "gcs");
+
     private static Uni<String> usableStorage(SqlClient client, long id) {
         if (id <= 0) {
-            return Uni.createFrom().item("no data storage is chosen; set dataStorageID to an active fs or s3 data storage");
+            return Uni.createFrom().item("no data storage is chosen; set dataStorageID to an active fs, s3, webdav or gcs data storage");
         }
         return client.preparedQuery("select name, type, status, deleted_at from data_storages where id = $1")
                 .execute(Tuple.of(id)).map(rows -> {
                     Iterator<Row> it = rows.iterator();
                     if (!it.hasNext() || it.next().getLong("deleted_at") != 0) {
-                        return "data storage " + id + " does not exist; choose an active fs or s3 data storage";
+                        return "data storage " + id + " does not exist; choose an active fs, s3, webdav or gcs data storage";
                     }
                     Row row = rows.iterator().next();
                     String label = "data storage " + id + " (\"" + row.getString("name") + "\")";
-                    if (!"fs".equals(row.getString("type")) && !"s3".equals(row.getString("type"))) {
-                        return label + " has type " + row.getString("type") + "; auto-backup writes to fs or s3 storages only";
+                    if (!FILE_STORAGE_TYPES.contains(row.getString("type"))) {
+                        return label + " has type " + row.getString("type") + "; auto-backup writes to fs, s3, webdav or gcs storages only";
                     }
                     if (!"active".equals(row.getString("status"))) {
                         return label + " is " + row.getString("status") + "; choose an active storage";

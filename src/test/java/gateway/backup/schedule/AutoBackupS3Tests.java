@@ -89,8 +89,9 @@ class AutoBackupS3Tests {
         JsonNode s = awaitAttempt();
         assertTrue(s.get("lastBackupError").isNull(), s.toString());
         List<String> keys = keys();
-        assertEquals(1, keys.size(), keys.toString());
+        assertEquals(2, keys.size(), keys.toString());
         assertTrue(keys.get(0).matches("team/nightly/axonhub-backup-\\d{4}-\\d\\d-\\d\\d_\\d\\d-\\d\\d-\\d\\d\\.json"), keys.toString());
+        assertEquals(keys.get(0) + ".manifest.json", keys.get(1), "the manifest beside it");
 
         byte[] file;
         try (S3Client client = s3.client()) {

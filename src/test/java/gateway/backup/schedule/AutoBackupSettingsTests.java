@@ -30,7 +30,7 @@ class AutoBackupSettingsTests {
                 + "\"include_channels\":false,\"include_models\":true,\"include_api_keys\":true,\"include_model_prices\":false,"
                 + "\"retention_days\":0,\"last_backup_at\":\"2026-03-01T02:00:05.123456789+08:00\",\"last_backup_error\":\"\"}");
         assertEquals(new AutoBackupSettings(true, BackupFrequency.weekly, 4, false, true, true, false, false, false, 0,
-                Instant.parse("2026-02-28T18:00:05.123456789Z"), null), s);
+                Instant.parse("2026-02-28T18:00:05.123456789Z"), null, java.util.List.of(), AutoBackupSettings.BackupMode.full, 7), s);
         assertNull(AutoBackupSettings.fromJson("{\"last_backup_at\":\"0001-01-01T00:00:00Z\"}").lastBackupAt());
     }
 

@@ -38,7 +38,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 @QuarkusTest
-class AutoBackupTests {
+public class AutoBackupTests {
 
     static final ObjectMapper JSON = new ObjectMapper();
     static final String SETTINGS_FIELDS = "enabled frequency dataStorageID includeChannels includeModels includeAPIKeys "
@@ -323,6 +323,7 @@ class AutoBackupTests {
         schedule.fireNow().await().atMost(Duration.ofSeconds(60));
         List<String> names = new ArrayList<>(kept);
         names.add("axonhub-backup-2026-11-26_02-00-00.json");
+        names.add("axonhub-backup-2026-11-26_02-00-00.json.manifest.json");
         assertEquals(names.stream().sorted().toList(), Files.list(dir).map(p -> p.getFileName().toString()).sorted().toList());
     }
 
@@ -440,6 +441,13 @@ class AutoBackupTests {
         return answer.path("data").path("autoBackupSettings");
     }
 
+    /** The settings with extra fields (issue 13's) selected. */
+    static JsonNode settingsWith(String fields) throws Exception {
+        JsonNode answer = graphql("{ autoBackupSettings { " + SETTINGS_FIELDS + " " + fields + " } }", TestTokens.owner());
+        assertTrue(answer.path("errors").isMissingNode(), answer.toString());
+        return answer.path("data").path("autoBackupSettings");
+    }
+
     static JsonNode update(String input) throws Exception {
         return graphql("mutation { updateAutoBackupSettings(input: " + input + ") }", TestTokens.owner());
     }
@@ -490,8 +498,9 @@ class AutoBackupTests {
         return c;
     }
 
+    /** The backups in the storage directory; manifests belong to their backup and are not listed. */
     List<Path> backups() throws IOException {
-        return list(name -> !name.startsWith(".tmp-"));
+        return list(name -> !name.startsWith(".tmp-") && !name.endsWith(".manifest.json"));
     }
 
     List<Path> tempFiles() {
@@ -552,6 +561,16 @@ class AutoBackupTests {
         CAPTURES.add(capture);
         Logger.getLogger("").addHandler(capture);
         return lines;
+    }
+
+    /** {@link #captureLogs()} for tests of other packages. */
+    public static List<String> captureLogsForOtherTests() {
+        return captureLogs();
+    }
+
+    public static void stopCapturing() {
+        CAPTURES.forEach(Logger.getLogger("")::removeHandler);
+        CAPTURES.clear();
     }
 
     static void assertNoSecretIn(List<String> logs) {

@@ -7,6 +7,7 @@ import gateway.backup.storage.StoredFile;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 class RetentionPolicyTests {
@@ -76,5 +77,27 @@ class RetentionPolicyTests {
         assertEquals("nightly-2026-12-01_02-00-00.json",
                 policy.fileName(java.time.LocalDateTime.parse("2026-12-01T02:00:00")));
         assertThrows(IllegalArgumentException.class, () -> new RetentionPolicy("x", -1, UTC));
+    }
+
+    @Test
+    void shouldKeepEveryBackupAKeptIncrementalBuildsOnAndNeverTakeAManifestForABackup() {
+        RetentionPolicy policy = new RetentionPolicy("axonhub-backup-", 7, UTC);
+        List<StoredFile> files = List.of(
+                file("axonhub-backup-2026-10-01_02-00-00.json"),
+                file("axonhub-backup-2026-10-01_02-00-00.json.manifest.json"),
+                file("axonhub-backup-2026-11-01_02-00-00.json.age"),
+                file("axonhub-backup-2026-11-10_02-00-00.incremental.json.age"),
+                file("axonhub-backup-2026-11-25_02-00-00.incremental.json.age"),
+                file("axonhub-backup-2026-11-26_02-00-00.incremental.json.age"));
+        Map<String, String> bases = Map.of(
+                "axonhub-backup-2026-11-10_02-00-00.incremental.json.age", "axonhub-backup-2026-11-01_02-00-00.json.age",
+                "axonhub-backup-2026-11-25_02-00-00.incremental.json.age", "axonhub-backup-2026-11-10_02-00-00.incremental.json.age",
+                "axonhub-backup-2026-11-26_02-00-00.incremental.json.age", "axonhub-backup-2026-11-25_02-00-00.incremental.json.age");
+        // Without the chain, age alone would delete the full backup and the first incremental.
+        assertEquals(List.of("axonhub-backup-2026-10-01_02-00-00.json", "axonhub-backup-2026-11-01_02-00-00.json.age",
+                "axonhub-backup-2026-11-10_02-00-00.incremental.json.age"),
+                names(policy.expired(files, "axonhub-backup-2026-11-26_02-00-00.incremental.json.age", NOW)));
+        assertEquals(List.of("axonhub-backup-2026-10-01_02-00-00.json"),
+                names(policy.expired(files, "axonhub-backup-2026-11-26_02-00-00.incremental.json.age", NOW, bases)));
     }
 }
