@@ -119,6 +119,12 @@ public class MultipartGraphQLRoute {
             }
             List<String> variables = new ArrayList<>();
             for (Object target : targets) {
+                if (target instanceof String path && targetsByFile.values().stream().anyMatch(v -> v.contains(path))) {
+                    // Only one of them would be used: refuse rather than restore one silently.
+                    error(ctx, 400, "Invalid multipart GraphQL request: map points two files at " + path
+                            + "; send one file per variable");
+                    return;
+                }
                 if (!(target instanceof String path) || !placeToken(operations, path, "")) {
                     error(ctx, 400, "Invalid multipart GraphQL request: map." + part
                             + " must point at variables (e.g. \"variables.file\")");

@@ -120,11 +120,6 @@ class UsageRestore {
         }
         String projectName = f.text(BackupFormat.PROJECT_NAME);
         Long projectId = refs.project(projectName, f.number("project_id"));
-        if (projectId == null) {
-            report.warn(element.where() + ": project \"" + (projectName == null ? f.number("project_id") : projectName)
-                    + "\" not found; request skipped");
-            return null;
-        }
         List<String> warnings = new ArrayList<>();
         String channelName = f.text(BackupFormat.CHANNEL_NAME);
         Long channelId = refs.channel(channelName, f.number("channel_id"));
@@ -165,6 +160,12 @@ class UsageRestore {
         row.put("content_storage_key", f.text("content_storage_key"));
         OffsetDateTime savedAt = f.time("content_saved_at");
         row.put("content_saved_at", savedAt == null ? null : savedAt.toString());
+        // Skipped only now, once every field has been checked: a bad value is refused in any element.
+        if (projectId == null) {
+            report.warn(element.where() + ": project \"" + (projectName == null ? f.number("project_id") : projectName)
+                    + "\" not found; request skipped");
+            return null;
+        }
 
         String fingerprint = fingerprint(micros(createdAt), row.get("model_id").asText(), row.get("format").asText(),
                 row.get("source").asText(), row.get("status").asText(), row.get("stream").asBoolean(),
@@ -287,19 +288,9 @@ class UsageRestore {
             for (Element element : batch) {
                 Fields f = new Fields(element);
                 Long requestId = f.number("request_id");
-                if (haveLog.contains(requestId)) {
-                    continue; // already restored: its request has its log (counted as skipped below)
-                }
                 String projectName = f.text(BackupFormat.PROJECT_NAME);
                 Long projectId = refs.project(projectName, f.number("project_id"));
-                if (requestId == null || projectId == null) {
-                    if (projectId == null) {
-                        report.warn(element.where() + ": project \"" + (projectName == null ? f.number("project_id")
-                                : projectName) + "\" not found; usage log skipped");
-                    }
-                    continue;
-                }
-                ObjectNode row = rows.addObject();
+                ObjectNode row = JSON.createObjectNode();
                 row.put("ord", element.index());
                 row.put("request_id", requestId);
                 OffsetDateTime createdAt = f.time("created_at");
@@ -318,6 +309,18 @@ class UsageRestore {
                 row.put("total_cost", f.decimal("total_cost"));
                 row.set("cost_items", f.json("cost_items"));
                 row.put("cost_price_reference_id", f.text("cost_price_reference_id"));
+                // Skipped only now, once every field has been checked: a bad value is refused in any element.
+                if (haveLog.contains(requestId)) {
+                    continue; // already restored: its request has its log (counted as skipped below)
+                }
+                if (requestId == null || projectId == null) {
+                    if (projectId == null) {
+                        report.warn(element.where() + ": project \"" + (projectName == null ? f.number("project_id")
+                                : projectName) + "\" not found; usage log skipped");
+                    }
+                    continue;
+                }
+                rows.add(row);
             }
             if (rows.isEmpty()) {
                 report.kind(kind).skipped += batch.size();
