@@ -100,6 +100,11 @@ public class ImportRoute {
             HttpServerRequest request = ctx.request();
             request.handler(this::chunk);
             request.exceptionHandler(e -> fail(0, null));
+            file.exceptionHandler(e -> {
+                // A failed write (a full disk): the file would be short, so nothing of it may be restored.
+                Log.warnf("import: cannot write the spool file: %s", e.getMessage());
+                fail(Spool.noSpace(e) ? 507 : 500, Spool.noSpace(e) ? spool.diskFull() : "Cannot store the upload; see the service log");
+            });
             ctx.response().closeHandler(closed -> {
                 stopped.set(true);
                 if (!request.isEnded()) {
@@ -109,7 +114,11 @@ public class ImportRoute {
             request.endHandler(end -> {
                 if (!failed) {
                     Connections.keepOpenWhileWorking(ctx);
-                    file.close(closed -> restore());
+                    file.close(closed -> {
+                        if (!failed) {
+                            restore();
+                        }
+                    });
                 }
             });
             request.resume();
@@ -189,6 +198,9 @@ public class ImportRoute {
                 Log.infof("import: client went away, stopped");
             } else if (failure instanceof RestoreException) {
                 error(ctx, 400, failure.getMessage());
+            } else if (Spool.noSpace(failure)) {
+                Log.warnf("import: the spool directory's disk is full");
+                error(ctx, 507, spool.diskFull());
             } else {
                 Log.errorf(failure, "import: restore failed");
                 error(ctx, 500, "Restore failed and was rolled back; see the service log");

@@ -3,6 +3,7 @@ package gateway.backup.api;
 import gateway.backup.config.GatewayBackupConfig;
 import gateway.backup.restore.RestoreException;
 import gateway.backup.restore.Spool;
+import io.quarkus.logging.Log;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpHeaders;
@@ -230,7 +231,10 @@ public class MultipartGraphQLRoute {
             vertx.fileSystem().delete(file.uploadedFileName(), deleted -> { });
         }
         long[] share = ctx.get(SHARE);
-        if (share != null && ctx.statusCode() != 413 && ctx.get(UPLOADED) == null) {
+        if (Spool.noSpace(ctx.failure())) {
+            Log.warnf("multipart restore: the spool directory's disk is full");
+            error(ctx, 507, spool.diskFull());
+        } else if (share != null && ctx.statusCode() != 413 && ctx.get(UPLOADED) == null) {
             // The decoder gave up on the body (e.g. more parts than the limit of 256) and closed the file pipes.
             error(ctx, 400, "Invalid multipart GraphQL request: the parts could not be read; "
                     + "send operations, map and one file");

@@ -83,19 +83,18 @@ class AuthMatrixTests {
         return token == null ? spec : spec.header("Authorization", "Bearer " + token);
     }
 
-    /** Query, mutation and subscription fields of the running schema, as minimal operations. */
+    /** Query, mutation and subscription fields of the schema the running service prints, as minimal operations. */
     private List<String> operations() {
-        Response schema = as(TestTokens.owner()).contentType("application/json")
-                .body(Map.of("query", "{ __schema { queryType { fields { name } } mutationType { fields { name } } "
-                        + "subscriptionType { fields { name } } } }"))
-                .post("/graphql");
-        assertEquals(200, schema.statusCode(), schema.asString());
+        String schema = as(TestTokens.owner()).get("/graphql/schema.graphql").then().statusCode(200).extract().asString();
         List<String> operations = new ArrayList<>();
-        for (String[] kind : new String[][] {{"queryType", "query"}, {"mutationType", "mutation"},
-                {"subscriptionType", "subscription"}}) {
-            List<String> names = schema.path("data.__schema." + kind[0] + ".fields.name");
-            if (names != null) {
-                names.forEach(name -> operations.add(kind[1] + " { " + name + " }"));
+        String kind = null;
+        for (String line : schema.split("\n")) {
+            if (line.startsWith("type Query") || line.startsWith("type Mutation") || line.startsWith("type Subscription")) {
+                kind = line.split(" ")[1].toLowerCase();
+            } else if (line.startsWith("}")) {
+                kind = null;
+            } else if (kind != null && line.matches("  [A-Za-z_]\\w*\\s*[(:].*")) {
+                operations.add(kind + " { " + line.trim().split("[(:\\s]")[0] + " }");
             }
         }
         return operations;
@@ -172,6 +171,7 @@ class AuthMatrixTests {
 
     @Test
     void shouldRefuseEveryHttpRouteExceptHealthAndMetricsWithoutAValidOwnerToken() {
+        long channels = db.count("channels");
         Set<String> paths = routedPaths();
         assertTrue(paths.containsAll(List.of("/api/backups/export", "/api/backups/import", "/graphql", "/admin/graphql")),
                 "the router lists the routes: " + paths);
@@ -195,7 +195,7 @@ class AuthMatrixTests {
             checked++;
         }
         assertTrue(checked >= 4, "routes checked: " + paths);
-        assertEquals(0, db.count("channels"), "nothing was written");
+        assertEquals(channels, db.count("channels"), "nothing was written");
     }
 
     @Test
