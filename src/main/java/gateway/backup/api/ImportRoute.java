@@ -100,11 +100,7 @@ public class ImportRoute {
             HttpServerRequest request = ctx.request();
             request.handler(this::chunk);
             request.exceptionHandler(e -> fail(0, null));
-            file.exceptionHandler(e -> {
-                // A failed write (a full disk): the file would be short, so nothing of it may be restored.
-                Log.warnf("import: cannot write the spool file: %s", e.getMessage());
-                fail(Spool.noSpace(e) ? 507 : 500, Spool.noSpace(e) ? spool.diskFull() : "Cannot store the upload; see the service log");
-            });
+
             ctx.response().closeHandler(closed -> {
                 stopped.set(true);
                 if (!request.isEnded()) {
@@ -138,11 +134,17 @@ public class ImportRoute {
                 return;
             }
             reserved += chunk.length();
-            file.write(chunk);
+            file.write(chunk).onFailure(this::writeFailed);
             if (file.writeQueueFull()) {
                 ctx.request().pause();
                 file.drainHandler(drained -> ctx.request().resume());
             }
+        }
+
+        /** A failed write (a full disk): the file is incomplete, so nothing of it may be restored. */
+        private void writeFailed(Throwable e) {
+            Log.warnf("import: cannot write the spool file: %s", e.getMessage());
+            fail(Spool.noSpace(e) ? 507 : 500, Spool.noSpace(e) ? spool.diskFull() : "Cannot store the upload; see the service log");
         }
 
         /** Stops reading, deletes the file, and answers unless the client is gone (status 0). */

@@ -163,6 +163,9 @@ public class Spool {
             }
             done = true;
         } catch (IOException e) {
+            if (noSpace(e)) {
+                throw e; // the disk is full, not the file bad: answered as such by the caller
+            }
             throw new RestoreException("The file starts like gzip but does not decompress: " + e.getMessage());
         } finally {
             if (!done) {
