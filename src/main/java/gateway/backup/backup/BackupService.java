@@ -110,7 +110,7 @@ public class BackupService {
 
     /** One section: omitted when not included, except those the format always has. */
     private Uni<Void> section(BackupSink sink, BackupWriter writer, Map<String, Long> rows, String name,
-            boolean included, Supplier<Multi<List<String>>> batches, boolean alwaysPresent) {
+            boolean included, Supplier<Multi<List<byte[]>>> batches, boolean alwaysPresent) {
         if (!included) {
             return alwaysPresent ? write(sink, writer, () -> {
                 writer.startSection(name);

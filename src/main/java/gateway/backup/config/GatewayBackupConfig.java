@@ -24,7 +24,7 @@ public interface GatewayBackupConfig {
     /** How usage rows (backup) or file elements (restore) are grouped in batches. */
     interface Batches {
         /** Rows or elements per batch. */
-        @WithDefault("500")
+        @WithDefault("2000")
         @Min(1)
         int batchSize();
 

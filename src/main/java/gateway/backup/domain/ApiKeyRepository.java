@@ -13,7 +13,7 @@ public class ApiKeyRepository implements LiveRowRepository<ApiKey> {
     }
 
     /** Live API keys as backup JSON with their project's name, in keyset batches. */
-    public Multi<List<String>> streamBackupJson(BatchLimit limit) {
+    public Multi<List<byte[]>> streamBackupJson(BatchLimit limit) {
         return JsonRowBatches.stream(getSession(), JsonRowBatches.liveRowsSql(
                 "t.id, t.created_at, t.updated_at, t.user_id, t.project_id, t.key, t.name, t.type, t.status, "
                         + "t.scopes, t.profiles, p.name as project_name",

@@ -20,7 +20,7 @@ public class ChannelModelPriceRepository implements LiveRowRepository<ChannelMod
     }
 
     /** Live prices of live channels as backup JSON: {channel_name, model_id, price, reference_id}. */
-    public Multi<List<String>> streamBackupJson(BatchLimit limit) {
+    public Multi<List<byte[]>> streamBackupJson(BatchLimit limit) {
         return JsonRowBatches.stream(getSession(), "select t.id, json_build_object('channel_name', c.name, "
                 + "'model_id', t.model_id, 'price', t.price, 'reference_id', t.reference_id)::text "
                 + "from channel_model_prices t join channels c on c.id = t.channel_id "

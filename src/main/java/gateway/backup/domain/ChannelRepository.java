@@ -13,7 +13,7 @@ public class ChannelRepository implements LiveRowRepository<Channel> {
     }
 
     /** Live channels as backup JSON, credentials included, in keyset batches. */
-    public Multi<List<String>> streamBackupJson(BatchLimit limit) {
+    public Multi<List<byte[]>> streamBackupJson(BatchLimit limit) {
         return JsonRowBatches.stream(getSession(), JsonRowBatches.liveRowsSql(
                 "t.id, t.created_at, t.updated_at, t.type, t.base_url, t.name, t.status, t.credentials, "
                         + "t.disabled_api_keys, t.supported_models, t.manual_models, t.auto_sync_supported_models, "

@@ -13,7 +13,7 @@ public class ModelRepository implements LiveRowRepository<Model> {
     }
 
     /** Live models as backup JSON, in keyset batches. */
-    public Multi<List<String>> streamBackupJson(BatchLimit limit) {
+    public Multi<List<byte[]>> streamBackupJson(BatchLimit limit) {
         return JsonRowBatches.stream(getSession(), JsonRowBatches.liveRowsSql(
                 "t.id, t.created_at, t.updated_at, t.developer, t.model_id, t.type, t.name, t.icon, t.\"group\", "
                         + "t.model_card, t.settings, t.status, t.remark",

@@ -13,7 +13,7 @@ public class ProjectRepository implements LiveRowRepository<Project> {
     }
 
     /** Live projects as backup JSON (every column by its gateway name), in keyset batches. */
-    public Multi<List<String>> streamBackupJson(BatchLimit limit) {
+    public Multi<List<byte[]>> streamBackupJson(BatchLimit limit) {
         return JsonRowBatches.stream(getSession(), JsonRowBatches.liveRowsSql(
                 "t.id, t.created_at, t.updated_at, t.name, t.description, t.status, t.profiles", "projects t"),
                 limit);

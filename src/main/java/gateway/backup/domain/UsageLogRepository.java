@@ -21,7 +21,7 @@ public class UsageLogRepository implements PanacheRepository<UsageLog> {
      * {@link UsageRequestRepository#streamBackupJson}: null, zero and empty values left out,
      * reference names joined in, the API key only when {@code withApiKeys}.
      */
-    public Multi<List<String>> streamBackupJson(boolean withApiKeys, BatchLimit limit) {
+    public Multi<List<byte[]>> streamBackupJson(boolean withApiKeys, BatchLimit limit) {
         List<String> fields = new ArrayList<>(List.of("id", "l.id", "created_at", "l.created_at",
                 "updated_at", "l.updated_at", "request_id", "l.request_id"));
         if (withApiKeys) {

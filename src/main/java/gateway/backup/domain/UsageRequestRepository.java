@@ -15,7 +15,7 @@ public class UsageRequestRepository implements PanacheRepository<UsageRequest> {
      * projects and channels, so restore can match fingerprints), the API key's value and id
      * only when {@code withApiKeys}, the payload columns (as stored) only when {@code withPayloads}.
      */
-    public Multi<List<String>> streamBackupJson(boolean withApiKeys, boolean withPayloads, BatchLimit limit) {
+    public Multi<List<byte[]>> streamBackupJson(boolean withApiKeys, boolean withPayloads, BatchLimit limit) {
         List<String> fields = new ArrayList<>(List.of("id", "r.id", "created_at", "r.created_at",
                 "updated_at", "r.updated_at"));
         if (withApiKeys) {

@@ -206,6 +206,19 @@ final class BackupReader {
             return name;
         }
 
+        /** For readers of their own (usage sections): the parser, at the section's [ or after an element. */
+        JsonParser parser() {
+            return parser;
+        }
+
+        boolean done() {
+            return done;
+        }
+
+        void markDone() {
+            done = true;
+        }
+
         /**
          * The next elements up to the limit's count, and no more once they take its bytes of the
          * file (at least one); an empty list at the end of the section.

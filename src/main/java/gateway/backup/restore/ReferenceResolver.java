@@ -1,8 +1,5 @@
 package gateway.backup.restore;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import gateway.backup.format.BackupFormat;
-import gateway.backup.restore.BackupReader.Element;
 import io.quarkus.hibernate.reactive.panache.Panache;
 import io.smallrye.mutiny.Uni;
 import java.util.LinkedHashMap;
@@ -45,22 +42,21 @@ final class ReferenceResolver {
     }
 
     /** Looks up what this batch needs and the caches do not know yet. */
-    Uni<Void> prepare(List<Element> batch) {
+    Uni<Void> prepare(List<? extends UsageReader.Row> batch) {
         Set<String> newProjects = new LinkedHashSet<>();
         Set<String> newChannels = new LinkedHashSet<>();
         Set<String> newKeys = new LinkedHashSet<>();
         Set<String> newProjectIds = new LinkedHashSet<>();
         Set<String> newChannelIds = new LinkedHashSet<>();
-        for (Element element : batch) {
-            var node = element.node();
-            collect(node.path(BackupFormat.PROJECT_NAME).asText(""), projects, newProjects);
-            collect(node.path(BackupFormat.CHANNEL_NAME).asText(""), channels, newChannels);
-            collect(node.path(BackupFormat.API_KEY_KEY).asText(""), apiKeys, newKeys);
-            if (node.path(BackupFormat.PROJECT_NAME).asText("").isEmpty()) {
-                collectId(node.path("project_id"), projectNames, newProjectIds);
+        for (UsageReader.Row row : batch) {
+            collect(nz(row.projectName), projects, newProjects);
+            collect(nz(row.channelName), channels, newChannels);
+            collect(nz(row.apiKey), apiKeys, newKeys);
+            if (nz(row.projectName).isEmpty() && row.projectId != null && projectNames.get(row.projectId) == null) {
+                newProjectIds.add(row.projectId.toString());
             }
-            if (node.path(BackupFormat.CHANNEL_NAME).asText("").isEmpty()) {
-                collectId(node.path("channel_id"), channelNames, newChannelIds);
+            if (nz(row.channelName).isEmpty() && row.channelId != null && channelNames.get(row.channelId) == null) {
+                newChannelIds.add(row.channelId.toString());
             }
         }
         return load("select name, id from projects where deleted_at = 0 and name in (%s)", newProjects, projects)
@@ -70,17 +66,14 @@ final class ReferenceResolver {
                 .chain(() -> loadNames("channels", newChannelIds, channelNames));
     }
 
+    private static String nz(String value) {
+        return value == null ? "" : value;
+    }
+
     // get, not containsKey: a hit counts as a use, so this batch's names are the last to be evicted.
     private static void collect(String name, Map<String, ?> cache, Set<String> wanted) {
         if (!name.isEmpty() && cache.get(name) == null) {
             wanted.add(name);
-        }
-    }
-
-    /** Only whole numbers: anything else is refused with a clear message when the row is read. */
-    private static void collectId(JsonNode id, Map<Long, ?> cache, Set<String> wanted) {
-        if (id.isIntegralNumber() && id.canConvertToLong() && cache.get(id.asLong()) == null) {
-            wanted.add(String.valueOf(id.asLong()));
         }
     }
 

@@ -113,10 +113,10 @@ public class RestoreService {
                         batch -> one(batch, element -> config.restoreApiKey(element, options.apiKeyConflictStrategy(), remapper, report))))
                 .chain(config::flush)
                 .chain(() -> options.includeUsageStats() ? usage.begin() : Uni.createFrom().voidItem())
-                .chain(() -> each(context, index, BackupFormat.USAGE_REQUESTS, options.includeUsageStats(),
-                        batch -> usage.restoreRequests(batch, refs, report)))
-                .chain(() -> each(context, index, BackupFormat.USAGE_LOGS, options.includeUsageStats(),
-                        batch -> usage.restoreLogs(batch, refs, report)));
+                .chain(() -> usage(context, index, BackupFormat.USAGE_REQUESTS, options.includeUsageStats(),
+                        UsageReader::requests, batch -> usage.restoreRequests(batch, refs, report)))
+                .chain(() -> usage(context, index, BackupFormat.USAGE_LOGS, options.includeUsageStats(),
+                        UsageReader::logs, batch -> usage.restoreLogs(batch, refs, report)));
     }
 
     /**
@@ -179,6 +179,66 @@ public class RestoreService {
                         ? Uni.createFrom().<Void>failure(new RestoreInterruptedException())
                         : handle.apply(batch))
                 .collect().last().replaceWithVoid();
+    }
+
+    private interface Opener<R extends UsageReader.Row> {
+        UsageReader<R> open(Index index) throws IOException;
+    }
+
+    /**
+     * A usage section: read into rows on a worker, written on the context, pipelined: while one
+     * batch is written, the worker already reads the next (at most two batches in memory).
+     */
+    private <R extends UsageReader.Row> Uni<Void> usage(Context context, Index index, String name, boolean included,
+            Opener<R> opener, Function<List<R>, Uni<Void>> handle) {
+        if (!included || !index.has(name)) {
+            return Uni.createFrom().voidItem();
+        }
+        long started = System.nanoTime();
+        return blocking(context, () -> opener.open(index)).chain(reader -> {
+            ReadAhead<List<R>> ahead = new ReadAhead<>(() -> blocking(context, () -> reader.next(batchLimit)),
+                    batch -> !batch.isEmpty());
+            Multi<List<R>> batches = Multi.createBy().repeating().uni(ahead::next).until(List::isEmpty);
+            return batches.onItem().transformToUniAndConcatenate(batch -> handle.apply(batch))
+                    .collect().last().replaceWithVoid()
+                    // The read ahead may still be running: the reader is closed only once it is done.
+                    .eventually(() -> ahead.settled().chain(() -> blocking(context, () -> {
+                        reader.close();
+                        return (Void) null;
+                    })));
+        }).invoke(() -> Log.infof("restore: %s read in %d ms", name, (System.nanoTime() - started) / 1_000_000));
+    }
+
+    /** Hands out one read at a time, starting the next as soon as one is handed out (unless it was the last). */
+    private static final class ReadAhead<T> {
+        private final java.util.function.Supplier<Uni<T>> read;
+        private final java.util.function.Predicate<T> more;
+        private Uni<T> pending;
+
+        ReadAhead(java.util.function.Supplier<Uni<T>> read, java.util.function.Predicate<T> more) {
+            this.read = read;
+            this.more = more;
+            this.pending = start();
+        }
+
+        private Uni<T> start() {
+            Uni<T> started = read.get().memoize().indefinitely();
+            started.subscribe().with(item -> { }, failure -> { }); // the failure reaches the caller of next()
+            return started;
+        }
+
+        Uni<T> next() {
+            return pending.invoke(item -> {
+                if (more.test(item)) {
+                    pending = start();
+                }
+            });
+        }
+
+        /** Completes once the last read started has ended, whatever its outcome. */
+        Uni<Void> settled() {
+            return pending.onItemOrFailure().transform((item, failure) -> null).replaceWithVoid();
+        }
     }
 
     /** File work on a worker thread; the result comes back on the caller's Vert.x context (Hibernate Reactive needs it). */

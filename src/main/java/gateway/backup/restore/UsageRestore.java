@@ -1,55 +1,198 @@
 package gateway.backup.restore;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
-import gateway.backup.domain.UsageLogRepository;
+import gateway.backup.domain.RawSql;
 import gateway.backup.format.BackupFormat;
-import gateway.backup.restore.BackupReader.Element;
+import gateway.backup.restore.UsageReader.LogRow;
+import gateway.backup.restore.UsageReader.RequestRow;
 import io.quarkus.hibernate.reactive.panache.Panache;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
+import java.lang.reflect.Array;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
-import java.util.HashMap;
-import java.util.LinkedHashSet;
+import java.util.HashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
-import org.hibernate.reactive.mutiny.Mutiny;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+import org.hibernate.reactive.pool.ReactiveConnection;
 
 /**
- * Restores usage requests and usage logs a batch at a time with a few statements per batch:
- * names resolved through {@link ReferenceResolver}, duplicates found with one probe per batch
- * (fingerprints of the existing requests at the batch's distinct timestamps), new rows
- * inserted in one statement. Old request id → new id lives in a temporary table of the
+ * Restores usage requests and usage logs with one set-based statement per batch: the batch's
+ * columns go to PostgreSQL as typed arrays (binary protocol, expanded with {@code unnest}; see
+ * {@link RawSql}), and
+ * the statement finds requests already here (same fingerprint: time, model, format, source,
+ * status, stream, client IP, external id, reasoning effort, project; then channel and API key),
+ * inserts the others and records old request id → new id in a temporary table of the
  * transaction, so memory does not grow with the number of requests.
  */
 @ApplicationScoped
 class UsageRestore {
 
-    static final ObjectMapper JSON = new ObjectMapper();
-    static final Set<String> SOURCES = Set.of("api", "playground", "test");
-    static final Set<String> STATUSES = Set.of("pending", "processing", "completed", "failed", "canceled");
-    static final List<String> TOKEN_COLUMNS = UsageLogRepository.TOKEN_COLUMNS;
+    private static final ObjectMapper JSON = new ObjectMapper();
 
-    static final String REQUEST_COLUMNS = "id bigint, created_at timestamptz, updated_at timestamptz, "
-            + "api_key_id bigint, project_id bigint, trace_id bigint, data_storage_id bigint, source varchar, "
-            + "model_id varchar, reasoning_effort varchar, format varchar, request_headers jsonb, request_body jsonb, "
-            + "response_body jsonb, response_chunks jsonb, channel_id bigint, external_id varchar, status varchar, "
-            + "stream boolean, client_ip varchar, metrics_latency_ms bigint, metrics_first_token_latency_ms bigint, "
-            + "metrics_reasoning_duration_ms bigint, content_saved boolean, content_storage_id bigint, "
-            + "content_storage_key varchar, content_saved_at timestamptz";
-    static final String LOG_COLUMNS = "created_at timestamptz, updated_at timestamptz, api_key_id bigint, "
-            + "project_id bigint, channel_id bigint, model_id varchar, " + String.join(" bigint, ", TOKEN_COLUMNS)
-            + " bigint, source varchar, format varchar, total_cost double precision, cost_items jsonb, "
-            + "cost_price_reference_id varchar";
+    /** One column of a batch: its name, its PostgreSQL array type, the Java element type, the value of a row. */
+    private record Column<R>(String name, String type, Class<?> javaType, Function<R, Object> value) {
+    }
 
-    /** "a bigint, b varchar" → "a, b". */
-    static String names(String columns) {
-        return java.util.Arrays.stream(columns.split(",")).map(c -> c.trim().split(" ")[0])
-                .collect(java.util.stream.Collectors.joining(", "));
+    private static <R> Column<R> column(String name, String type, Class<?> javaType, Function<R, Object> value) {
+        return new Column<>(name, type, javaType, value);
+    }
+
+    /** The request's own columns, as inserted. */
+    private static final List<Column<RequestRow>> REQUEST_COLUMNS = List.of(
+            column("created_at", "timestamptz", OffsetDateTime.class, r -> r.createdAt),
+            column("updated_at", "timestamptz", OffsetDateTime.class, r -> r.updatedAt),
+            column("api_key_id", "bigint", Long.class, r -> r.apiKeyHere),
+            column("project_id", "bigint", Long.class, r -> r.projectHere),
+            column("trace_id", "bigint", Long.class, r -> r.traceId),
+            column("data_storage_id", "bigint", Long.class, r -> r.dataStorageId),
+            column("source", "text", String.class, r -> r.source),
+            column("model_id", "text", String.class, r -> r.modelId),
+            column("reasoning_effort", "text", String.class, r -> r.reasoningEffort),
+            column("format", "text", String.class, r -> r.format),
+            column("request_headers", "jsonb", String.class, r -> r.requestHeaders),
+            column("request_body", "jsonb", String.class, r -> r.requestBody),
+            column("response_body", "jsonb", String.class, r -> r.responseBody),
+            column("response_chunks", "jsonb", String.class, r -> r.responseChunks),
+            column("channel_id", "bigint", Long.class, r -> r.channelHere),
+            column("external_id", "text", String.class, r -> r.externalId),
+            column("status", "text", String.class, r -> r.status),
+            column("stream", "boolean", Boolean.class, r -> r.stream),
+            column("client_ip", "text", String.class, r -> r.clientIp),
+            column("metrics_latency_ms", "bigint", Long.class, r -> r.metricsLatencyMs),
+            column("metrics_first_token_latency_ms", "bigint", Long.class, r -> r.metricsFirstTokenLatencyMs),
+            column("metrics_reasoning_duration_ms", "bigint", Long.class, r -> r.metricsReasoningDurationMs),
+            column("content_saved", "boolean", Boolean.class, r -> r.contentSaved),
+            column("content_storage_id", "bigint", Long.class, r -> r.contentStorageId),
+            column("content_storage_key", "text", String.class, r -> r.contentStorageKey),
+            column("content_saved_at", "timestamptz", OffsetDateTime.class, r -> r.contentSavedAt));
+
+    /** What a request of the file is matched by besides its own columns, and where it was in the file. */
+    private static final List<Column<RequestRow>> REQUEST_MATCH_COLUMNS = List.of(
+            column("ord", "int", Integer.class, r -> r.index),
+            column("old_id", "bigint", Long.class, r -> r.id),
+            column("project_match", "text", String.class, r -> r.projectMatch),
+            column("channel_match", "text", String.class, r -> r.channelMatch),
+            column("channel_found", "boolean", Boolean.class, r -> r.channelHere != null),
+            column("api_key", "text", String.class, r -> r.apiKey));
+
+    private static final List<Column<LogRow>> LOG_COLUMNS = logColumns();
+
+    private static List<Column<LogRow>> logColumns() {
+        List<Column<LogRow>> columns = new ArrayList<>(List.of(
+                column("created_at", "timestamptz", OffsetDateTime.class, l -> l.createdAt),
+                column("updated_at", "timestamptz", OffsetDateTime.class, l -> l.updatedAt),
+                column("api_key_id", "bigint", Long.class, l -> l.apiKeyHere),
+                column("project_id", "bigint", Long.class, l -> l.projectHere),
+                column("channel_id", "bigint", Long.class, l -> l.channelHere),
+                column("model_id", "text", String.class, l -> l.modelId)));
+        for (int i = 0; i < LogRow.TOKEN_COLUMNS.size(); i++) {
+            int token = i;
+            columns.add(column(LogRow.TOKEN_COLUMNS.get(i), "bigint", Long.class, l -> l.tokens[token]));
+        }
+        columns.addAll(List.of(
+                column("source", "text", String.class, l -> l.source),
+                column("format", "text", String.class, l -> l.format),
+                column("total_cost", "double precision", Double.class, l -> l.totalCost),
+                column("cost_items", "jsonb", String.class, l -> l.costItems),
+                column("cost_price_reference_id", "text", String.class, l -> l.costPriceReferenceId)));
+        return List.copyOf(columns);
+    }
+
+    private static final List<Column<LogRow>> LOG_KEY_COLUMNS = List.of(
+            column("ord", "int", Integer.class, l -> l.index),
+            column("request_id", "bigint", Long.class, l -> l.requestId));
+
+    /**
+     * Requests already here at the same time with the same fingerprint (names of soft-deleted
+     * projects and channels count too: deleting one between two restores adds nothing); the
+     * same channel name, or none here when the file's channel is not found; the same API key
+     * value first, else one with a key missing on one side (a file made without keys, a key not found).
+     * Named in a comment first, as pg_stat_activity shows only the start of a long statement.
+     */
+    private static final String REQUESTS_SQL = "/* restore usage requests */ with f as materialized (" + unnest(REQUEST_MATCH_COLUMNS, REQUEST_COLUMNS) + "), "
+            + "matched as (select f.ord, f.old_id, (select r.id from requests r "
+            + "left join projects p on p.id = r.project_id left join channels c on c.id = r.channel_id "
+            + "left join api_keys k on k.id = r.api_key_id "
+            + "where r.created_at = f.created_at and r.model_id = f.model_id and r.format = f.format "
+            + "and r.source = f.source and r.status = f.status and r.stream = f.stream and r.client_ip = f.client_ip "
+            + "and coalesce(r.external_id, '') = coalesce(f.external_id, '') "
+            + "and coalesce(r.reasoning_effort, '') = coalesce(f.reasoning_effort, '') "
+            + "and coalesce(p.name, '') = coalesce(f.project_match, '') "
+            + "and (coalesce(c.name, '') = coalesce(f.channel_match, '') or (c.name is null and not f.channel_found)) "
+            + "and (f.api_key is null or k.key is null or k.key = f.api_key) "
+            + "order by (k.key = f.api_key) is true desc, r.id limit 1) as match_id from f), "
+            + "fresh as materialized (select nextval(s.seq) as new_id, f.* "
+            + "from f join matched m on m.ord = f.ord and m.match_id is null "
+            + "cross join (select pg_get_serial_sequence('requests', 'id')::regclass as seq) s order by f.ord), "
+            + "inserted as (insert into requests (id, " + names(REQUEST_COLUMNS, "") + ") select new_id, "
+            + names(REQUEST_COLUMNS, "fresh.") + " from fresh), "
+            + "mapped as (insert into restore_request_ids (old_id, new_id) "
+            + "select old_id, new_id from fresh where old_id is not null "
+            + "union all select old_id, match_id from matched where match_id is not null and old_id is not null "
+            + "on conflict (old_id) do nothing) "
+            + "select coalesce(array_agg(ord), '{}') from fresh";
+
+    /** One log per request: the file's first log of each request restored or found here that has none yet. */
+    private static final String LOGS_SQL = "/* restore usage logs */ insert into usage_logs (request_id, " + names(LOG_COLUMNS, "") + ") "
+            + "select distinct on (m.new_id) m.new_id, " + names(LOG_COLUMNS, "x.")
+            + " from (" + unnest(LOG_KEY_COLUMNS, LOG_COLUMNS) + ") x "
+            + "join restore_request_ids m on m.old_id = x.request_id "
+            + "where not exists (select 1 from usage_logs u where u.request_id = m.new_id) "
+            + "order by m.new_id, x.ord";
+
+    @SafeVarargs
+    private static <R> String unnest(List<Column<R>>... groups) {
+        List<Column<R>> columns = all(groups);
+        StringBuilder sql = new StringBuilder("select * from unnest(");
+        for (int i = 0; i < columns.size(); i++) {
+            String type = columns.get(i).type().equals("jsonb") ? "text" : columns.get(i).type();
+            sql.append(i == 0 ? "" : ", ").append('$').append(i + 1).append("::").append(type).append("[]");
+        }
+        return sql.append(") as f(").append(columns.stream().map(Column::name).collect(Collectors.joining(", ")))
+                .append(")").toString();
+    }
+
+    /** Column names for an insert or its select ({@code prefix} "x."), JSON text cast to jsonb. */
+    private static <R> String names(List<Column<R>> columns, String prefix) {
+        return columns.stream().map(c -> prefix.isEmpty() ? c.name()
+                : prefix + c.name() + (c.type().equals("jsonb") ? "::jsonb" : "")).collect(Collectors.joining(", "));
+    }
+
+    @SafeVarargs
+    private static <R> List<Column<R>> all(List<Column<R>>... groups) {
+        List<Column<R>> columns = new ArrayList<>();
+        for (List<Column<R>> group : groups) {
+            columns.addAll(group);
+        }
+        return columns;
+    }
+
+    /** The batch as one typed array per column. */
+    @SafeVarargs
+    private static <R> Object[] arrays(List<R> rows, List<Column<R>>... groups) {
+        List<Column<R>> columns = all(groups);
+        Object[] arrays = new Object[columns.size()];
+        for (int c = 0; c < arrays.length; c++) {
+            Column<R> column = columns.get(c);
+            Object[] values = (Object[]) Array.newInstance(column.javaType(), rows.size());
+            for (int i = 0; i < values.length; i++) {
+                values[i] = column.value().apply(rows.get(i));
+            }
+            arrays[c] = values;
+        }
+        return arrays;
+    }
+
+    private static Uni<ReactiveConnection.Result> select(String sql, Object[] parameters) {
+        return RawSql.select(Panache.getSession(), sql, parameters);
+    }
+
+    private static Uni<Integer> update(String sql, Object[] parameters) {
+        return RawSql.update(Panache.getSession(), sql, parameters);
     }
 
     Uni<Void> begin() {
@@ -59,309 +202,110 @@ class UsageRestore {
                 // The usage tables grow inside this transaction while their statistics stay as they were
                 // (often: empty), so the planner would scan them whole for every probe; the probes and
                 // look-ups all have indexes (created_at, request_id, primary keys).
-                .chain(() -> s.createNativeQuery("set local enable_seqscan = off").executeUpdate()))
+                .chain(() -> s.createNativeQuery("set local enable_seqscan = off").executeUpdate())
+                // A batch's statement is planned for its parameters each time; the probe's cost per row,
+                // times a batch, crosses jit_above_cost, and compiling took 40 times longer than running it.
+                .chain(() -> s.createNativeQuery("set local jit = off").executeUpdate()))
                 .replaceWithVoid();
     }
 
-    /**
-     * A request of the file, read and resolved, with the warnings that hold only if it is
-     * inserted (a duplicate of a request here restores nothing, so it warns of nothing).
-     */
-    private record FileRequest(Element element, Long oldId, String fingerprint, String channel, boolean channelFound,
-            String key, ObjectNode row, List<String> warnings) {
-    }
-
-    Uni<Void> restoreRequests(List<Element> batch, ReferenceResolver refs, RestoreReport report) {
+    Uni<Void> restoreRequests(List<RequestRow> batch, ReferenceResolver refs, RestoreReport report) {
         String kind = BackupFormat.USAGE_REQUESTS;
         return refs.prepare(batch).chain(() -> {
-            List<FileRequest> requests = new ArrayList<>();
-            Set<String> timestamps = new LinkedHashSet<>();
-            for (Element element : batch) {
-                FileRequest request = read(element, refs, report);
-                if (request == null) {
-                    report.skipped(kind);
-                } else {
+            List<RequestRow> requests = new ArrayList<>(batch.size());
+            for (RequestRow request : batch) {
+                if (resolve(request, refs, report)) {
                     requests.add(request);
-                    timestamps.add(request.row().get("created_at").asText());
+                } else {
+                    report.skipped(kind);
                 }
             }
-            return existingFingerprints(timestamps).chain(existing -> {
-                ArrayNode idMap = JSON.createArrayNode();
-                List<FileRequest> fresh = new ArrayList<>();
-                for (FileRequest request : requests) {
-                    Long match = existing.match(request);
-                    if (match == null) {
-                        fresh.add(request);
-                    } else {
-                        report.skipped(kind);
-                        mapId(idMap, request.oldId(), match);
+            if (requests.isEmpty()) {
+                return Uni.createFrom().voidItem();
+            }
+            return select(REQUESTS_SQL, arrays(requests, REQUEST_MATCH_COLUMNS, REQUEST_COLUMNS)).invoke(rows -> {
+                Integer[] inserted = (Integer[]) rows.next()[0];
+                report.kind(kind).created += inserted.length;
+                report.kind(kind).skipped += requests.size() - inserted.length;
+                // Warnings of the requests inserted, in file order (both lists are in file order).
+                int next = 0;
+                for (RequestRow request : requests) {
+                    if (next < inserted.length && inserted[next] == request.index) {
+                        next++;
+                        if (request.warnings != null) {
+                            request.warnings.forEach(report::warn);
+                        }
                     }
                 }
-                return insertRequests(fresh, idMap).invoke(() -> fresh.forEach(r -> {
-                    report.created(kind);
-                    r.warnings().forEach(report::warn);
-                }))
-                        .chain(() -> saveIdMap(idMap));
-            });
+            }).replaceWithVoid();
         });
     }
 
-    private static void mapId(ArrayNode idMap, Long oldId, long newId) {
-        if (oldId != null) {
-            idMap.addObject().put("old_id", oldId).put("new_id", newId);
+    /** Resolves the request's references here; false (with a warning) when its project is missing. */
+    private static boolean resolve(RequestRow request, ReferenceResolver refs, RestoreReport report) {
+        request.projectHere = refs.project(request.projectName, request.projectId);
+        if (request.projectHere == null) {
+            report.warn(request.where + ": project \"" + (request.projectName == null ? request.projectId
+                    : request.projectName) + "\" not found; request skipped");
+            return false;
         }
-    }
-
-    private FileRequest read(Element element, ReferenceResolver refs, RestoreReport report) {
-        Fields f = new Fields(element);
-        OffsetDateTime createdAt = f.time("created_at");
-        if (createdAt == null) {
-            throw new RestoreException("Invalid " + element.where() + ": created_at is required");
+        request.channelHere = refs.channel(request.channelName, request.channelId);
+        if (request.channelHere == null && (request.channelName != null || request.channelId != null)) {
+            request.warn(request.where + ": channel \"" + (request.channelName == null ? request.channelId
+                    : request.channelName) + "\" not found; request restored without channel");
         }
-        String projectName = f.text(BackupFormat.PROJECT_NAME);
-        Long projectId = refs.project(projectName, f.number("project_id"));
-        List<String> warnings = new ArrayList<>();
-        String channelName = f.text(BackupFormat.CHANNEL_NAME);
-        Long channelId = refs.channel(channelName, f.number("channel_id"));
-        if (channelId == null && (channelName != null || f.number("channel_id") != null)) {
-            warnings.add(element.where() + ": channel \"" + (channelName == null ? f.number("channel_id") : channelName)
-                    + "\" not found; request restored without channel");
+        request.apiKeyHere = refs.apiKey(request.apiKey);
+        if (request.apiKeyHere == null && request.apiKey != null) {
+            request.warn(request.where + ": its API key (value withheld) was not found; request restored without key");
         }
-        String key = f.text(BackupFormat.API_KEY_KEY);
-        Long apiKeyId = refs.apiKey(key);
-        if (apiKeyId == null && key != null) {
-            warnings.add(element.where() + ": its API key (value withheld) was not found; request restored without key");
-        }
-        ObjectNode row = JSON.createObjectNode();
-        row.put("created_at", createdAt.toString());
-        row.put("updated_at", f.time("updated_at") == null ? createdAt.toString() : f.time("updated_at").toString());
-        row.put("api_key_id", apiKeyId);
-        row.put("project_id", projectId);
-        row.put("trace_id", f.number("trace_id"));
-        row.put("data_storage_id", f.number("data_storage_id"));
-        row.put("source", f.oneOf("source", SOURCES, "api"));
-        row.put("model_id", f.text("model_id", ""));
-        row.put("reasoning_effort", f.text("reasoning_effort"));
-        row.put("format", f.text("format", "openai/chat_completions"));
-        row.set("request_headers", f.json("request_headers"));
-        row.set("request_body", f.json("request_body") == null ? JSON.createObjectNode() : f.json("request_body"));
-        row.set("response_body", f.json("response_body"));
-        row.set("response_chunks", f.json("response_chunks"));
-        row.put("channel_id", channelId);
-        row.put("external_id", f.text("external_id"));
-        row.put("status", f.oneOf("status", STATUSES, "completed"));
-        row.put("stream", f.bool("stream"));
-        row.put("client_ip", f.text("client_ip", ""));
-        row.put("metrics_latency_ms", f.number("metrics_latency_ms"));
-        row.put("metrics_first_token_latency_ms", f.number("metrics_first_token_latency_ms"));
-        row.put("metrics_reasoning_duration_ms", f.number("metrics_reasoning_duration_ms"));
-        row.put("content_saved", f.bool("content_saved"));
-        row.put("content_storage_id", f.number("content_storage_id"));
-        row.put("content_storage_key", f.text("content_storage_key"));
-        OffsetDateTime savedAt = f.time("content_saved_at");
-        row.put("content_saved_at", savedAt == null ? null : savedAt.toString());
-        // Skipped only now, once every field has been checked: a bad value is refused in any element.
-        if (projectId == null) {
-            report.warn(element.where() + ": project \"" + (projectName == null ? f.number("project_id") : projectName)
-                    + "\" not found; request skipped");
-            return null;
-        }
-
-        String fingerprint = fingerprint(micros(createdAt), row.get("model_id").asText(), row.get("format").asText(),
-                row.get("source").asText(), row.get("status").asText(), row.get("stream").asBoolean(),
-                row.get("client_ip").asText(), f.text("external_id"), f.text("reasoning_effort"),
-                projectName != null ? projectName : refs.projectName(projectId));
-        return new FileRequest(element, f.number("id"), fingerprint,
-                channelName != null ? channelName : refs.channelName(channelId), channelId != null, key, row, warnings);
-    }
-
-    /** Microseconds since the epoch, rounded as PostgreSQL rounds a timestamp it is given. */
-    static long micros(OffsetDateTime time) {
-        return time.toEpochSecond() * 1_000_000L + (long) Math.rint(time.getNano() / 1000.0);
-    }
-
-    /** What identifies a request across instances, except its channel and API key (compared on their own). */
-    static String fingerprint(long micros, String modelId, String format, String source, String status, boolean stream,
-            String clientIp, String externalId, String reasoningEffort, String project) {
-        return String.join("\u0000", String.valueOf(micros), nz(modelId), nz(format), nz(source), nz(status),
-                String.valueOf(stream), nz(clientIp), nz(externalId), nz(reasoningEffort), nz(project));
-    }
-
-    private static String nz(String value) {
-        return value == null ? "" : value;
-    }
-
-    /** A request already here: its id, its channel's name and its key's value (null when it has none). */
-    private record Candidate(long id, String channel, String key) {
-    }
-
-    /** Requests already here at the batch's times, by fingerprint. */
-    private static final class Existing {
-        private final Map<String, List<Candidate>> byFingerprint = new HashMap<>();
-
-        void add(String fingerprint, Candidate candidate) {
-            byFingerprint.computeIfAbsent(fingerprint, f -> new ArrayList<>()).add(candidate);
-        }
-
-        /**
-         * The same fingerprint; the same channel name (also of a channel since deleted), or none
-         * here when the file's channel is not found; the same key value, else a key missing on
-         * one side (a file made without keys, or a key that was not found).
-         */
-        Long match(FileRequest request) {
-            List<Candidate> candidates = byFingerprint.getOrDefault(request.fingerprint(), List.of()).stream()
-                    .filter(c -> nz(c.channel()).equals(nz(request.channel()))
-                            || (c.channel() == null && !request.channelFound()))
-                    .toList();
-            for (Candidate candidate : candidates) {
-                if (request.key() != null && request.key().equals(candidate.key())) {
-                    return candidate.id();
-                }
-            }
-            for (Candidate candidate : candidates) {
-                if (request.key() == null || candidate.key() == null) {
-                    return candidate.id();
-                }
-            }
-            return null;
-        }
-    }
-
-    private Uni<Existing> existingFingerprints(Set<String> timestamps) {
-        Existing existing = new Existing();
-        if (timestamps.isEmpty()) {
-            return Uni.createFrom().item(existing);
-        }
-        // Names of soft-deleted projects and channels count too: deleting one between two restores adds nothing.
-        String sql = "select r.id, (extract(epoch from r.created_at) * 1000000)::bigint, r.model_id, r.format, r.source, "
-                + "r.status, r.stream, r.client_ip, r.external_id, r.reasoning_effort, p.name, c.name, k.key "
-                + "from requests r left join projects p on p.id = r.project_id "
-                + "left join channels c on c.id = r.channel_id left join api_keys k on k.id = r.api_key_id "
-                + "where r.created_at = any(cast(cast(:ts as text) as timestamptz[]))";
-        return Panache.getSession()
-                .chain(s -> s.createNativeQuery(sql, Object[].class).setParameter("ts", "{" + String.join(",", timestamps) + "}").getResultList())
-                .map(rows -> {
-                    for (Object[] r : rows) {
-                        existing.add(fingerprint(((Number) r[1]).longValue(), (String) r[2], (String) r[3], (String) r[4],
-                                (String) r[5], (Boolean) r[6], (String) r[7], (String) r[8], (String) r[9], (String) r[10]),
-                                new Candidate(((Number) r[0]).longValue(), (String) r[11], (String) r[12]));
-                    }
-                    return existing;
-                });
-    }
-
-    private Uni<Void> insertRequests(List<FileRequest> fresh, ArrayNode idMap) {
-        if (fresh.isEmpty()) {
-            return Uni.createFrom().voidItem();
-        }
-        return Panache.getSession().chain(s -> s.createNativeQuery(
-                "select nextval(pg_get_serial_sequence('requests', 'id')) from generate_series(1, :n)", Long.class)
-                .setParameter("n", fresh.size()).getResultList()
-                .chain(ids -> {
-                    ArrayNode rows = JSON.createArrayNode();
-                    for (int i = 0; i < fresh.size(); i++) {
-                        long id = ((Number) ids.get(i)).longValue();
-                        rows.add(fresh.get(i).row().put("id", id));
-                        mapId(idMap, fresh.get(i).oldId(), id);
-                    }
-                    return s.createNativeQuery("insert into requests (" + names(REQUEST_COLUMNS) + ") select "
-                            + names(REQUEST_COLUMNS) + " from jsonb_to_recordset(cast(cast(:rows as text) as jsonb)) as x("
-                            + REQUEST_COLUMNS + ")").setParameter("rows", rows.toString()).executeUpdate();
-                })).replaceWithVoid();
-    }
-
-    private Uni<Void> saveIdMap(ArrayNode idMap) {
-        if (idMap.isEmpty()) {
-            return Uni.createFrom().voidItem();
-        }
-        return Panache.getSession().chain(s -> s.createNativeQuery("insert into restore_request_ids "
-                + "select * from jsonb_to_recordset(cast(cast(:m as text) as jsonb)) as x(old_id bigint, new_id bigint) "
-                + "on conflict (old_id) do nothing").setParameter("m", idMap.toString()).executeUpdate())
-                .replaceWithVoid();
+        request.projectMatch = request.projectName != null ? request.projectName : refs.projectName(request.projectHere);
+        request.channelMatch = request.channelName != null ? request.channelName : refs.channelName(request.channelHere);
+        return true;
     }
 
     /** Inserts the batch's logs whose request was restored or found and has no log yet; one per request. */
-    Uni<Void> restoreLogs(List<Element> batch, ReferenceResolver refs, RestoreReport report) {
+    Uni<Void> restoreLogs(List<LogRow> batch, ReferenceResolver refs, RestoreReport report) {
         String kind = BackupFormat.USAGE_LOGS;
-        return refs.prepare(batch).chain(() -> requestsWithLog(batch)).chain(haveLog -> {
-            ArrayNode rows = JSON.createArrayNode();
-            for (Element element : batch) {
-                Fields f = new Fields(element);
-                Long requestId = f.number("request_id");
-                String projectName = f.text(BackupFormat.PROJECT_NAME);
-                Long projectId = refs.project(projectName, f.number("project_id"));
-                ObjectNode row = JSON.createObjectNode();
-                row.put("ord", element.index());
-                row.put("request_id", requestId);
-                OffsetDateTime createdAt = f.time("created_at");
-                row.put("created_at", createdAt == null ? OffsetDateTime.now().toString() : createdAt.toString());
-                OffsetDateTime updatedAt = f.time("updated_at");
-                row.put("updated_at", updatedAt == null ? row.get("created_at").asText() : updatedAt.toString());
-                row.put("api_key_id", refs.apiKey(f.text(BackupFormat.API_KEY_KEY)));
-                row.put("project_id", projectId);
-                row.put("channel_id", refs.channel(f.text(BackupFormat.CHANNEL_NAME), f.number("channel_id")));
-                row.put("model_id", f.text("model_id", ""));
-                for (String tokens : TOKEN_COLUMNS) {
-                    row.put(tokens, f.number(tokens, 0));
+        return refs.prepare(batch).chain(() -> {
+            List<LogRow> logs = new ArrayList<>(batch.size());
+            List<LogRow> withoutProject = new ArrayList<>();
+            for (LogRow log : batch) {
+                log.projectHere = refs.project(log.projectName, log.projectId);
+                log.channelHere = refs.channel(log.channelName, log.channelId);
+                log.apiKeyHere = refs.apiKey(log.apiKey);
+                if (log.projectHere == null && log.requestId != null) {
+                    withoutProject.add(log);
+                } else if (log.projectHere != null && log.requestId != null) {
+                    logs.add(log);
                 }
-                row.put("source", f.oneOf("source", SOURCES, "api"));
-                row.put("format", f.text("format", "openai/chat_completions"));
-                row.put("total_cost", f.decimal("total_cost"));
-                row.set("cost_items", f.json("cost_items"));
-                row.put("cost_price_reference_id", f.text("cost_price_reference_id"));
-                // Skipped only now, once every field has been checked: a bad value is refused in any element.
-                if (haveLog.contains(requestId)) {
-                    continue; // already restored: its request has its log (counted as skipped below)
-                }
-                if (requestId == null || projectId == null) {
-                    if (projectId == null) {
-                        report.warn(element.where() + ": project \"" + (projectName == null ? f.number("project_id")
-                                : projectName) + "\" not found; usage log skipped");
-                    }
-                    continue;
-                }
-                rows.add(row);
             }
-            if (rows.isEmpty()) {
-                report.kind(kind).skipped += batch.size();
-                return Uni.createFrom().voidItem();
-            }
-            String sql = "insert into usage_logs (request_id, " + names(LOG_COLUMNS) + ") "
-                    + "select distinct on (m.new_id) m.new_id, " + names(LOG_COLUMNS).replaceAll("(^|, )", "$1x.")
-                    + " from jsonb_to_recordset(cast(cast(:rows as text) as jsonb)) as x(ord int, request_id bigint, " + LOG_COLUMNS + ") "
-                    + "join restore_request_ids m on m.old_id = x.request_id "
-                    + "where not exists (select 1 from usage_logs u where u.request_id = m.new_id) "
-                    + "order by m.new_id, x.ord";
-            return Panache.getSession().chain((Mutiny.Session s) -> s.createNativeQuery(sql)
-                    .setParameter("rows", rows.toString()).executeUpdate())
-                    .invoke(inserted -> {
-                        report.kind(kind).created += inserted;
-                        report.kind(kind).skipped += batch.size() - inserted;
-                    }).replaceWithVoid();
+            Uni<Integer> inserted = logs.isEmpty() ? Uni.createFrom().item(0)
+                    : update(LOGS_SQL, arrays(logs, LOG_KEY_COLUMNS, LOG_COLUMNS));
+            return inserted.chain(count -> warnMissingProjects(withoutProject, report).invoke(() -> {
+                report.kind(kind).created += count;
+                report.kind(kind).skipped += batch.size() - count;
+            }));
         });
     }
 
-    /** File request ids of the batch whose request here already has a usage log: nothing to build for them. */
-    private Uni<Set<Long>> requestsWithLog(List<Element> batch) {
-        Set<String> ids = new LinkedHashSet<>();
-        for (Element element : batch) {
-            JsonNode requestId = element.node().path("request_id");
-            if (requestId.isIntegralNumber() && requestId.canConvertToLong()) {
-                ids.add(String.valueOf(requestId.asLong()));
-            }
+    /** A log whose project is missing is skipped with a warning, unless its request here already has its log. */
+    private static Uni<Void> warnMissingProjects(List<LogRow> logs, RestoreReport report) {
+        if (logs.isEmpty()) {
+            return Uni.createFrom().voidItem();
         }
-        if (ids.isEmpty()) {
-            return Uni.createFrom().item(Set.of());
-        }
-        return Panache.getSession().chain(s -> s.createNativeQuery("select m.old_id from restore_request_ids m "
-                + "where m.old_id = any(cast(cast(:ids as text) as bigint[])) "
-                + "and exists (select 1 from usage_logs u where u.request_id = m.new_id)", Long.class)
-                .setParameter("ids", "{" + String.join(",", ids) + "}").getResultList())
-                .map(found -> {
-                    Set<Long> haveLog = new java.util.HashSet<>();
-                    found.forEach(id -> haveLog.add(((Number) id).longValue()));
-                    return haveLog;
-                });
+        Long[] ids = logs.stream().map(l -> l.requestId).toArray(Long[]::new);
+        return select("select m.old_id from restore_request_ids m where m.old_id = any($1::bigint[]) "
+                + "and exists (select 1 from usage_logs u where u.request_id = m.new_id)", new Object[] {ids})
+                .invoke(rows -> {
+                    Set<Long> haveLog = new HashSet<>();
+                    rows.forEachRemaining(row -> haveLog.add(((Number) row[0]).longValue()));
+                    for (LogRow log : logs) {
+                        if (!haveLog.contains(log.requestId)) {
+                            report.warn(log.where + ": project \"" + (log.projectName == null ? log.projectId
+                                    : log.projectName) + "\" not found; usage log skipped");
+                        }
+                    }
+                }).replaceWithVoid();
     }
 
     static String toJson(Iterable<String> values) {
@@ -369,5 +313,4 @@ class UsageRestore {
         values.forEach(array::add);
         return array.toString();
     }
-
 }

@@ -110,8 +110,9 @@ class AutoBackupTests {
         for (String query : List.of("{ autoBackupSettings { enabled } }",
                 "mutation { updateAutoBackupSettings(input: {retentionDays: 1}) }",
                 "mutation { triggerAutoBackup { success message } }")) {
-            JsonNode answer = graphql(query, TestTokens.member());
-            assertTrue(answer.path("errors").get(0).path("message").asText().contains("owner"), answer.toString());
+            // Refused by the HTTP policy before the body is read (issue 15), like every GraphQL call of a non-owner.
+            given().header("Authorization", "Bearer " + TestTokens.member()).contentType("application/json")
+                    .body(Map.of("query", query)).post("/admin/graphql").then().statusCode(403);
         }
         assertEquals(0, db.count("systems"));
         assertEquals(List.of(), backups());
