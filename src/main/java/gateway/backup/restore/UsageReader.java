@@ -130,7 +130,7 @@ final class UsageReader<R extends UsageReader.Row> implements Closeable {
             return value;
         }
 
-        /** An integer; a number with a fraction is cut to its integer part, as a JSON tree's asLong() does. */
+        /** An integer, within a long; a number with a fraction or an exponent is refused. */
         Long number(String field) throws IOException {
             switch (parser.currentToken()) {
                 case VALUE_NULL:
@@ -141,12 +141,9 @@ final class UsageReader<R extends UsageReader.Row> implements Closeable {
                     } catch (InputCoercionException e) {
                         throw wrong(field, "an integer");
                     }
+                // 1.5 or 1e18 as an id or a count is not what the backup wrote: refused, not rounded.
                 case VALUE_NUMBER_FLOAT:
-                    double value = parser.getDoubleValue();
-                    if (value >= Long.MIN_VALUE && value <= Long.MAX_VALUE) {
-                        return (long) value;
-                    }
-                    throw wrong(field, "an integer");
+                    throw wrong(field, "an integer (no fraction or exponent)");
                 default:
                     throw wrong(field, "an integer");
             }
@@ -156,8 +153,8 @@ final class UsageReader<R extends UsageReader.Row> implements Closeable {
             if (isNull()) {
                 return null;
             }
-            if (!parser.currentToken().isNumeric()) {
-                throw wrong(field, "a number");
+            if (!parser.currentToken().isNumeric() || !Double.isFinite(parser.getDoubleValue())) {
+                throw wrong(field, "a finite number");
             }
             return parser.getDoubleValue();
         }
@@ -180,6 +177,9 @@ final class UsageReader<R extends UsageReader.Row> implements Closeable {
             }
             try {
                 OffsetDateTime time = OffsetDateTime.parse(value);
+                if (time.getYear() < 1 || time.getYear() > 9999) { // what PostgreSQL's timestamptz and Java both hold
+                    throw wrong(field, "an RFC 3339 time in the years 1 to 9999");
+                }
                 return time.getNano() % 1000 == 0 ? time
                         : Instant.EPOCH.plus(micros(time), ChronoUnit.MICROS).atOffset(ZoneOffset.UTC);
             } catch (DateTimeParseException e) {

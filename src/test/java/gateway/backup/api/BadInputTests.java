@@ -48,7 +48,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  */
 @QuarkusTest
 @TestProfile(BadInputTests.OwnSpool.class)
-class BadInputTests {
+public class BadInputTests {
 
     static final String SPOOL = "target/test-uploads-bad-input";
 
@@ -271,7 +271,7 @@ class BadInputTests {
             "map pointing at a missing part", "two files", "unknown conflict strategy", "stopped mid-upload");
 
     /** Every bad input this class sends: each file case through both doors, arguments, broken multipart requests. */
-    static int inputsTried() {
+    public static int inputsTried() {
         return FILES.size() * 2 + ARGUMENTS.size() + MULTIPART_CASES.size() + 1 /* bad strategy on import */;
     }
 

@@ -27,7 +27,7 @@ import org.junit.jupiter.api.Test;
  */
 @QuarkusTest
 @QuarkusTestResource(value = DiskFullTests.SmallDisk.class, restrictToAnnotatedClass = true)
-class DiskFullTests {
+public class DiskFullTests {
 
     static final Path SPOOL = Path.of("target/test-uploads-disk-full").toAbsolutePath();
     static final String DISK_FULL = "The disk of the service's spool directory (gateway-backup.restore.upload-directory) is full";
@@ -65,10 +65,13 @@ class DiskFullTests {
         db.reset();
     }
 
-    /** The fixture with 3 MB of padding in an unknown key: valid, and three times the disk. */
+    /**
+     * The fixture with 1.2 MB of padding in an unknown key: valid, and more than the disk, yet small
+     * enough to be sent whole before the answer (the service answers as soon as the disk is full).
+     */
     static byte[] largeFile() throws Exception {
         String fixture = Files.readString(MultipartRestoreTests.fixture().toPath());
-        return fixture.replaceFirst("\\{", "{\"padding\": \"" + "x".repeat(3 * 1024 * 1024) + "\",")
+        return fixture.replaceFirst("\\{", "{\"padding\": \"" + "x".repeat(1200 * 1024) + "\",")
                 .getBytes(StandardCharsets.UTF_8);
     }
 

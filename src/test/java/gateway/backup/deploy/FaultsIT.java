@@ -41,7 +41,7 @@ import org.junit.jupiter.api.Test;
  * restore, the database connection killed in the middle of a backup and of an auto-backup, and
  * PostgreSQL restarted under the running service.
  */
-class FaultsIT {
+public class FaultsIT {
 
     static final String DATABASE = "gateway_faults";
     static final Path WORK = Path.of("target/faults-it");
@@ -49,7 +49,7 @@ class FaultsIT {
             + "&channelConflictStrategy=skip&modelConflictStrategy=skip&modelPriceConflictStrategy=skip&apiKeyConflictStrategy=skip";
     static final String EXPORT = "/api/backups/export?includeChannels=true&includeModels=true&includeAPIKeys=true";
     /** Faults this class injects, one per test. */
-    static final int FAULTS = 4;
+    public static final int FAULTS = 4;
     static final ObjectMapper JSON = new ObjectMapper();
 
     static ThrowAwayPostgres postgres;

@@ -43,7 +43,7 @@ import org.junit.jupiter.api.Test;
  * finish; a backup taken while the gateway writes holds one consistent snapshot.
  */
 @QuarkusTest
-class ConcurrencyTests {
+public class ConcurrencyTests {
 
     static final String IMPORT = "/api/backups/import?includeChannels=true&includeModels=true"
             + "&includeAPIKeys=true&channelConflictStrategy=skip&modelConflictStrategy=skip"
@@ -53,7 +53,7 @@ class ConcurrencyTests {
     /** Runs at once in {@link #shouldFinishTwentyConcurrentBackupsAndRestores}. */
     static final int MIXED_RUNS = 20;
     /** Concurrent runs all tests here make: two restores, the mixed ones, and one backup beside a writer. */
-    static final int CONCURRENT_RUNS = 2 + MIXED_RUNS + 1;
+    public static final int CONCURRENT_RUNS = 2 + MIXED_RUNS + 1;
 
     @Inject
     TestDatabase db;
