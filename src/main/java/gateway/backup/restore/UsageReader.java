@@ -114,7 +114,11 @@ final class UsageReader<R extends UsageReader.Row> implements Closeable {
             if (parser.currentToken() != JsonToken.VALUE_STRING) {
                 throw wrong(field, "a string");
             }
-            return parser.getText();
+            String text = parser.getText();
+            if (text.indexOf('\u0000') >= 0) {
+                throw wrong(field, "text without the NUL character (\\u0000), which PostgreSQL cannot store");
+            }
+            return text;
         }
 
         /** A string from a fixed set of values; null when absent or empty (the caller's default applies). */
@@ -187,8 +191,8 @@ final class UsageReader<R extends UsageReader.Row> implements Closeable {
             }
         }
 
-        /** Any JSON value as its text; null for JSON null. */
-        String json() throws IOException {
+        /** Any JSON value as its text; null for JSON null. PostgreSQL's jsonb refuses the NUL character. */
+        String json(String field) throws IOException {
             if (isNull()) {
                 return null;
             }
@@ -196,8 +200,14 @@ final class UsageReader<R extends UsageReader.Row> implements Closeable {
             try (JsonGenerator generator = parser.getCodec().getFactory().createGenerator(text)) {
                 generator.copyCurrentStructure(parser);
             }
+            if (ESCAPED_NUL.matcher(text.getBuffer()).find()) {
+                throw wrong(field, "JSON without the NUL character (\\u0000), which PostgreSQL cannot store");
+            }
             return text.toString();
         }
+
+        /** \u0000 in JSON text: a backslash escape not itself escaped (an odd run of backslashes). */
+        private static final java.util.regex.Pattern ESCAPED_NUL = java.util.regex.Pattern.compile("(?<!\\\\)(\\\\\\\\)*\\\\u0000");
     }
 
     /** Microseconds since the epoch, rounded as PostgreSQL rounds a timestamp it is given. */
@@ -301,10 +311,10 @@ final class UsageReader<R extends UsageReader.Row> implements Closeable {
                 case "trace_id" -> traceId = value.number(field);
                 case "data_storage_id" -> dataStorageId = value.number(field);
                 case "reasoning_effort" -> reasoningEffort = value.text(field);
-                case "request_headers" -> requestHeaders = value.json();
-                case "request_body" -> requestBody = orElse(value.json(), "{}");
-                case "response_body" -> responseBody = value.json();
-                case "response_chunks" -> responseChunks = value.json();
+                case "request_headers" -> requestHeaders = value.json("request_headers");
+                case "request_body" -> requestBody = orElse(value.json("request_body"), "{}");
+                case "response_body" -> responseBody = value.json("response_body");
+                case "response_chunks" -> responseChunks = value.json("response_chunks");
                 case "external_id" -> externalId = value.text(field);
                 case "status" -> status = orElse(value.oneOf(field, STATUSES), "completed");
                 case "stream" -> stream = value.bool(field);
@@ -363,7 +373,7 @@ final class UsageReader<R extends UsageReader.Row> implements Closeable {
             switch (field) {
                 case "request_id" -> requestId = value.number(field);
                 case "total_cost" -> totalCost = value.decimal(field);
-                case "cost_items" -> costItems = value.json();
+                case "cost_items" -> costItems = value.json("cost_items");
                 case "cost_price_reference_id" -> costPriceReferenceId = value.text(field);
                 default -> {
                     int token = TOKEN_COLUMNS.indexOf(field);

@@ -135,16 +135,16 @@ public class FaultsIT {
 
     @Test
     void shouldLeaveTheDatabaseUnchangedAfterKill9MidRestore() throws Exception {
-        sql("truncate " + TestDatabase.GATEWAY_TABLES + " restart identity");
-        Path backup = GracefulShutdownIT.writeBackup(WORK.resolve("backup-200k-usage-rows.json"));
         PackagedService service = PackagedService.start(WORK, DATABASE, postgres.port, secret);
+        Path backup = GracefulShutdownIT.writeBackup(WORK.resolve("backup-200k-usage-rows.json")); // while it starts
         try {
             service.awaitReadiness(200, 90);
+            sql("truncate " + TestDatabase.GATEWAY_TABLES + " restart identity");
             Map<String, Long> before = rowCounts();
             CompletableFuture<HttpResponse<String>> answer = HttpClient.newHttpClient().sendAsync(
                     request(service, IMPORT).POST(HttpRequest.BodyPublishers.ofFile(backup)).build(),
                     HttpResponse.BodyHandlers.ofString());
-            awaitTransactionWith("jsonb_to_recordset", 60);
+            awaitTransactionWith("restore usage requests", 90);
             assertFalse(answer.isDone(), "the import ended before the kill");
             service.kill(); // SIGKILL: the JVM gets no chance to roll back; PostgreSQL must
             assertTrue(answer.handle((r, e) -> e != null || r.statusCode() != 200).get(30, TimeUnit.SECONDS));
@@ -167,9 +167,9 @@ public class FaultsIT {
 
     @Test
     void shouldBreakTheTransferWhenTheDatabaseConnectionDiesMidBackup() throws Exception {
-        seedUsage(50_000);
         try (PackagedService service = PackagedService.start(WORK, DATABASE, postgres.port, secret)) {
             service.awaitReadiness(200, 90);
+            seedUsage(50_000);
             HttpResponse<InputStream> response = HttpClient.newHttpClient().send(request(service, EXPORT).GET().build(),
                     HttpResponse.BodyHandlers.ofInputStream());
             assertEquals(200, response.statusCode());
@@ -198,14 +198,14 @@ public class FaultsIT {
 
     @Test
     void shouldLeaveNoPartialFileAndRecordTheErrorWhenAnAutoBackupLosesItsConnection() throws Exception {
-        seedUsage(50_000);
         Path directory = Files.createDirectories(WORK.resolve("fs-storage-" + System.nanoTime())).toAbsolutePath();
-        sql("insert into data_storages (name, type, settings, status) values ('faults', 'fs', "
-                + "'{\"directory\": \"" + directory + "\"}', 'active')");
-        sql("insert into systems (key, value) values ('system_auto_backup_settings', "
-                + "'{\"enabled\": true, \"data_storage_id\": 1, \"include_usage_stats\": true, \"include_request_logs\": true}')");
         try (PackagedService service = PackagedService.start(WORK, DATABASE, postgres.port, secret)) {
             service.awaitReadiness(200, 90);
+            seedUsage(50_000);
+            sql("insert into data_storages (name, type, settings, status) values ('faults', 'fs', "
+                    + "'{\"directory\": \"" + directory + "\"}', 'active')");
+            sql("insert into systems (key, value) values ('system_auto_backup_settings', "
+                    + "'{\"enabled\": true, \"data_storage_id\": 1, \"include_usage_stats\": true, \"include_request_logs\": true}')");
             HttpResponse<String> trigger = HttpClient.newHttpClient().send(request(service, "/graphql")
                     .header("Content-Type", "application/json")
                     .POST(HttpRequest.BodyPublishers.ofString("{\"query\":\"mutation { triggerAutoBackup { success message } }\"}"))
@@ -229,10 +229,10 @@ public class FaultsIT {
 
     @Test
     void shouldComeBackAfterPostgreSQLRestartsWithoutRestartingTheService() throws Exception {
-        sql("truncate " + TestDatabase.GATEWAY_TABLES + " restart identity");
         Path fixture = Path.of("src/test/resources/fixtures/backup-v1.2-small.json");
         try (PackagedService service = PackagedService.start(WORK, DATABASE, postgres.port, secret)) {
             service.awaitReadiness(200, 90);
+            sql("truncate " + TestDatabase.GATEWAY_TABLES + " restart identity");
             HttpClient client = HttpClient.newHttpClient();
             assertEquals(200, client.send(request(service, IMPORT).POST(HttpRequest.BodyPublishers.ofFile(fixture)).build(),
                     HttpResponse.BodyHandlers.ofString()).statusCode());
