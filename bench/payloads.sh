@@ -11,9 +11,9 @@ cd "$(dirname "$0")/.."
 source bench/lib.sh
 n=${1:-3000}
 kb=$(( ${2:-200} + 0 ))
-source_db=gateway_backup_bench
-target_db=gateway_backup_restore_bench
-copy_db=gateway_backup_copy_bench
+source_db=${BENCH_DB:-gateway_backup_bench}
+target_db=${BENCH_RESTORE_DB:-gateway_backup_restore_bench}
+copy_db=${BENCH_COPY_DB:-gateway_backup_copy_bench}
 export PGOPTIONS="--client-min-messages=warning"
 work=$(mktemp -d)
 trap 'bench_stop; rm -rf "$work"' EXIT

@@ -11,16 +11,14 @@ import io.micrometer.core.instrument.Timer;
 import io.quarkus.hibernate.reactive.panache.Panache;
 import io.quarkus.logging.Log;
 import io.smallrye.mutiny.Multi;
+import gateway.backup.worker.Workers;
 import io.smallrye.mutiny.Uni;
-import io.smallrye.mutiny.infrastructure.Infrastructure;
 import io.vertx.core.Context;
 import io.vertx.core.Vertx;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.concurrent.Callable;
 import java.util.function.Function;
 import org.hibernate.FlushMode;
 
@@ -67,8 +65,8 @@ public class RestoreService {
         RestoreReport report = new RestoreReport();
         Timer.Sample timer = Timer.start(metrics);
         long started = System.nanoTime();
-        return blocking(context, () -> spool.plain(file, () -> false))
-                .chain(plain -> blocking(context, () -> BackupReader.index(plain, readerLimits))
+        return Workers.blocking(context, () -> spool.plain(file, () -> false))
+                .chain(plain -> Workers.blocking(context, () -> BackupReader.index(plain, readerLimits))
                         .chain(index -> Panache.withTransaction(() -> Panache.getSession()
                                 // Flushed explicitly after each kind: no dirty check of every entity before each query.
                                 .invoke(session -> session.setFlushMode(FlushMode.COMMIT))
@@ -76,7 +74,7 @@ public class RestoreService {
                                 .chain(() -> restoreAll(context, index, options, report))
                                 .chain(() -> options.dryRun() ? rollBack(report) : Uni.createFrom().voidItem())))
                         .eventually(() -> plain.equals(file) ? Uni.createFrom().voidItem()
-                                : blocking(context, () -> {
+                                : Workers.blocking(context, () -> {
                                     spool.delete(plain);
                                     return null;
                                 }).replaceWithVoid()))
@@ -162,9 +160,9 @@ public class RestoreService {
             return Uni.createFrom().voidItem();
         }
         long started = System.nanoTime();
-        return blocking(context, () -> new Section(index, name))
+        return Workers.blocking(context, () -> new Section(index, name))
                 .chain(section -> batches(context, section, handle)
-                        .eventually(() -> blocking(context, () -> {
+                        .eventually(() -> Workers.blocking(context, () -> {
                             section.close();
                             return null;
                         })))
@@ -172,13 +170,15 @@ public class RestoreService {
     }
 
     private Uni<Void> batches(Context context, Section section, Function<List<Element>, Uni<Void>> handle) {
-        return Multi.createBy().repeating().uni(() -> blocking(context, () -> section.next(batchLimit)))
+        return Multi.createBy().repeating().uni(() -> Workers.blocking(context, () -> section.next(batchLimit)))
                 .until(List::isEmpty)
-                // On SIGTERM the next batch fails instead of running: the transaction rolls back.
-                .onItem().transformToUniAndConcatenate(batch -> shutdown.shuttingDown()
-                        ? Uni.createFrom().<Void>failure(new RestoreInterruptedException())
-                        : handle.apply(batch))
+                .onItem().transformToUniAndConcatenate(batch -> unlessShuttingDown(handle, batch))
                 .collect().last().replaceWithVoid();
+    }
+
+    /** On SIGTERM the next batch fails instead of running: the transaction rolls back. */
+    private <B> Uni<Void> unlessShuttingDown(Function<B, Uni<Void>> handle, B batch) {
+        return shutdown.shuttingDown() ? Uni.createFrom().failure(new RestoreInterruptedException()) : handle.apply(batch);
     }
 
     private interface Opener<R extends UsageReader.Row> {
@@ -195,14 +195,14 @@ public class RestoreService {
             return Uni.createFrom().voidItem();
         }
         long started = System.nanoTime();
-        return blocking(context, () -> opener.open(index)).chain(reader -> {
-            ReadAhead<List<R>> ahead = new ReadAhead<>(() -> blocking(context, () -> reader.next(batchLimit)),
+        return Workers.blocking(context, () -> opener.open(index)).chain(reader -> {
+            ReadAhead<List<R>> ahead = new ReadAhead<>(() -> Workers.blocking(context, () -> reader.next(batchLimit)),
                     batch -> !batch.isEmpty());
             Multi<List<R>> batches = Multi.createBy().repeating().uni(ahead::next).until(List::isEmpty);
-            return batches.onItem().transformToUniAndConcatenate(batch -> handle.apply(batch))
+            return batches.onItem().transformToUniAndConcatenate(batch -> unlessShuttingDown(handle, batch))
                     .collect().last().replaceWithVoid()
                     // The read ahead may still be running: the reader is closed only once it is done.
-                    .eventually(() -> ahead.settled().chain(() -> blocking(context, () -> {
+                    .eventually(() -> ahead.settled().chain(() -> Workers.blocking(context, () -> {
                         reader.close();
                         return (Void) null;
                     })));
@@ -239,21 +239,5 @@ public class RestoreService {
         Uni<Void> settled() {
             return pending.onItemOrFailure().transform((item, failure) -> null).replaceWithVoid();
         }
-    }
-
-    /** File work on a worker thread; the result comes back on the caller's Vert.x context (Hibernate Reactive needs it). */
-    private static <T> Uni<T> blocking(Context context, Callable<T> work) {
-        return Uni.createFrom().item(() -> {
-            try {
-                return work.call();
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            } catch (RuntimeException e) {
-                throw e;
-            } catch (Exception e) {
-                throw new IllegalStateException(e);
-            }
-        }).runSubscriptionOn(Infrastructure.getDefaultWorkerPool())
-                .emitOn(command -> context.runOnContext(ignored -> command.run()));
     }
 }

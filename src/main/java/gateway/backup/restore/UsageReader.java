@@ -99,6 +99,12 @@ final class UsageReader<R extends UsageReader.Row> implements Closeable {
             return section + "[" + index + "]";
         }
 
+        /** Years PostgreSQL's timestamptz and Java both hold. */
+        private static final int MIN_YEAR = 1;
+        private static final int MAX_YEAR = 9999;
+        /** \u0000 not preceded by an escaped backslash. */
+        private static final java.util.regex.Pattern ESCAPED_NUL = java.util.regex.Pattern.compile("(?<!\\\\)(\\\\\\\\)*\\\\u0000");
+
         RestoreException wrong(String field, String expected) {
             return new RestoreException("Invalid " + where() + ": " + field + " must be " + expected);
         }
@@ -134,23 +140,19 @@ final class UsageReader<R extends UsageReader.Row> implements Closeable {
             return value;
         }
 
-        /** An integer, within a long; a number with a fraction or an exponent is refused. */
+        /** A whole number that fits a bigint: a fraction or an exponent (1.5, 1e18) is refused, not cut. */
         Long number(String field) throws IOException {
-            switch (parser.currentToken()) {
-                case VALUE_NULL:
-                    return null;
-                case VALUE_NUMBER_INT:
-                    try {
-                        return parser.getLongValue();
-                    } catch (InputCoercionException e) {
-                        throw wrong(field, "an integer");
-                    }
-                // 1.5 or 1e18 as an id or a count is not what the backup wrote: refused, not rounded.
-                case VALUE_NUMBER_FLOAT:
-                    throw wrong(field, "an integer (no fraction or exponent)");
-                default:
-                    throw wrong(field, "an integer");
+            if (isNull()) {
+                return null;
             }
+            if (parser.currentToken() == JsonToken.VALUE_NUMBER_INT) {
+                try {
+                    return parser.getLongValue();
+                } catch (InputCoercionException e) {
+                    // out of range: refused below
+                }
+            }
+            throw wrong(field, "an integer (no fraction or exponent) between " + Long.MIN_VALUE + " and " + Long.MAX_VALUE);
         }
 
         Double decimal(String field) throws IOException {
@@ -181,8 +183,8 @@ final class UsageReader<R extends UsageReader.Row> implements Closeable {
             }
             try {
                 OffsetDateTime time = OffsetDateTime.parse(value);
-                if (time.getYear() < 1 || time.getYear() > 9999) { // what PostgreSQL's timestamptz and Java both hold
-                    throw wrong(field, "an RFC 3339 time in the years 1 to 9999");
+                if (time.getYear() < MIN_YEAR || time.getYear() > MAX_YEAR) {
+                    throw wrong(field, "an RFC 3339 time in the years " + MIN_YEAR + " to " + MAX_YEAR);
                 }
                 return time.getNano() % 1000 == 0 ? time
                         : Instant.EPOCH.plus(micros(time), ChronoUnit.MICROS).atOffset(ZoneOffset.UTC);
@@ -191,7 +193,7 @@ final class UsageReader<R extends UsageReader.Row> implements Closeable {
             }
         }
 
-        /** Any JSON value as its text; null for JSON null. PostgreSQL's jsonb refuses the NUL character. */
+        /** Any JSON value as its text; null for JSON null. */
         String json(String field) throws IOException {
             if (isNull()) {
                 return null;
@@ -200,14 +202,12 @@ final class UsageReader<R extends UsageReader.Row> implements Closeable {
             try (JsonGenerator generator = parser.getCodec().getFactory().createGenerator(text)) {
                 generator.copyCurrentStructure(parser);
             }
+            // PostgreSQL's jsonb refuses the NUL character, which the generator writes escaped.
             if (ESCAPED_NUL.matcher(text.getBuffer()).find()) {
                 throw wrong(field, "JSON without the NUL character (\\u0000), which PostgreSQL cannot store");
             }
             return text.toString();
         }
-
-        /** \u0000 in JSON text: a backslash escape not itself escaped (an odd run of backslashes). */
-        private static final java.util.regex.Pattern ESCAPED_NUL = java.util.regex.Pattern.compile("(?<!\\\\)(\\\\\\\\)*\\\\u0000");
     }
 
     /** Microseconds since the epoch, rounded as PostgreSQL rounds a timestamp it is given. */
@@ -311,10 +311,10 @@ final class UsageReader<R extends UsageReader.Row> implements Closeable {
                 case "trace_id" -> traceId = value.number(field);
                 case "data_storage_id" -> dataStorageId = value.number(field);
                 case "reasoning_effort" -> reasoningEffort = value.text(field);
-                case "request_headers" -> requestHeaders = value.json("request_headers");
-                case "request_body" -> requestBody = orElse(value.json("request_body"), "{}");
-                case "response_body" -> responseBody = value.json("response_body");
-                case "response_chunks" -> responseChunks = value.json("response_chunks");
+                case "request_headers" -> requestHeaders = value.json(field);
+                case "request_body" -> requestBody = orElse(value.json(field), "{}");
+                case "response_body" -> responseBody = value.json(field);
+                case "response_chunks" -> responseChunks = value.json(field);
                 case "external_id" -> externalId = value.text(field);
                 case "status" -> status = orElse(value.oneOf(field, STATUSES), "completed");
                 case "stream" -> stream = value.bool(field);
@@ -373,7 +373,7 @@ final class UsageReader<R extends UsageReader.Row> implements Closeable {
             switch (field) {
                 case "request_id" -> requestId = value.number(field);
                 case "total_cost" -> totalCost = value.decimal(field);
-                case "cost_items" -> costItems = value.json("cost_items");
+                case "cost_items" -> costItems = value.json(field);
                 case "cost_price_reference_id" -> costPriceReferenceId = value.text(field);
                 default -> {
                     int token = TOKEN_COLUMNS.indexOf(field);

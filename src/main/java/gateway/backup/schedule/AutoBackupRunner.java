@@ -15,6 +15,7 @@ import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.vertx.core.runtime.context.VertxContextSafetyToggle;
 import io.smallrye.common.vertx.VertxContext;
 import io.smallrye.mutiny.CompositeException;
+import gateway.backup.worker.Workers;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.mutiny.infrastructure.Infrastructure;
 import io.vertx.core.Context;
@@ -35,7 +36,6 @@ import java.time.LocalDateTime;
 import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -192,14 +192,14 @@ public class AutoBackupRunner {
         RetentionPolicy policy = new RetentionPolicy(config.filePrefix(), Math.max(0, settings.retentionDays()), zone);
         String name = policy.fileName(LocalDateTime.ofInstant(now, zone));
         return store.storage(settings.dataStorageId())
-                .chain(row -> blocking(context, () -> Storages.open(row)))
+                .chain(row -> Workers.blocking(context, () -> Storages.open(row)))
                 .chain(storage -> {
                     run.where = storage.describe();
                     Log.infof("auto-backup: started (%s) to %s as %s", trigger, run.where, name);
-                    return blocking(context, () -> storage.create(name))
+                    return Workers.blocking(context, () -> storage.create(name))
                             .chain(pending -> write(run, settings, context, pending))
                             .chain(stored -> retention(context, storage, policy, name, now))
-                            .eventually(() -> blocking(context, () -> {
+                            .eventually(() -> Workers.blocking(context, () -> {
                                 storage.close();
                                 return null;
                             }));
@@ -218,17 +218,17 @@ public class AutoBackupRunner {
                     run.bytes = summary.bytes();
                     Log.infof("auto-backup: written %s, %d bytes", summary.rows(), summary.bytes());
                 })
-                .chain(summary -> blocking(context, pending::complete))
+                .chain(summary -> Workers.blocking(context, pending::complete))
                 .invoke(stored -> Log.infof("auto-backup: verified %s in %s, %d bytes", stored.name(), run.where, stored.size()))
                 .onFailure().call(failure -> sink.waitForWrite().onFailure().recoverWithNull()
-                        .chain(() -> blocking(context, () -> {
+                        .chain(() -> Workers.blocking(context, () -> {
                             pending.abort();
                             return null;
                         })));
     }
 
     private Uni<Void> retention(Context context, BackupStorage storage, RetentionPolicy policy, String written, Instant now) {
-        return blocking(context, () -> {
+        return Workers.blocking(context, () -> {
             try {
                 List<StoredFile> expired = policy.expired(storage.list(policy.prefix()), written, now);
                 for (StoredFile file : expired) {
@@ -293,22 +293,6 @@ public class AutoBackupRunner {
             cause = cause.getCause();
         }
         return "Backup failed (" + (cause == null ? "unknown" : cause.getClass().getSimpleName()) + ")" + SEE_LOG;
-    }
-
-    /** Blocking storage I/O on a worker thread; the result comes back on the run's Vert.x context. */
-    private static <T> Uni<T> blocking(Context context, Callable<T> work) {
-        return Uni.createFrom().item(() -> {
-            try {
-                return work.call();
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            } catch (RuntimeException e) {
-                throw e;
-            } catch (Exception e) {
-                throw new IllegalStateException(e);
-            }
-        }).runSubscriptionOn(Infrastructure.getDefaultWorkerPool())
-                .emitOn(command -> context.runOnContext(ignored -> command.run()));
     }
 
     /**

@@ -90,7 +90,7 @@ class MultipartRestoreTests {
 
     @Test
     void shouldWorkWithTheAdminUiExampleScript() throws Exception {
-        Path script = Path.of(getClass().getResource("/restore-multipart.sh").toURI());
+        Path script = Path.of("scripts/restore-multipart.sh"); // the copy README gives users
         ProcessBuilder withToken = new ProcessBuilder("bash", script.toString(), fixture().getPath(),
                 base.toString().replaceAll("/$", "")).redirectErrorStream(true);
         withToken.environment().put("TOKEN", TestTokens.owner());

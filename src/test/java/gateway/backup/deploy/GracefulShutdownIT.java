@@ -185,7 +185,7 @@ class GracefulShutdownIT {
             while (System.nanoTime() < deadline) {
                 assertFalse(answer.isDone(), "the import ended before SIGTERM:\n" + tail(Files.readString(log)));
                 try (ResultSet rs = s.executeQuery("select count(*) from pg_stat_activity where datname = current_database()"
-                        + " and pid <> pg_backend_pid() and xact_start is not null and query like '%jsonb_to_recordset%'")) {
+                        + " and pid <> pg_backend_pid() and xact_start is not null and query like '/* restore usage %'")) {
                     rs.next();
                     if (rs.getLong(1) > 0) {
                         return;
