@@ -217,12 +217,18 @@ public class FaultsIT {
                     .POST(HttpRequest.BodyPublishers.ofString("{\"query\":\"mutation { triggerAutoBackup { success message } }\"}"))
                     .build(), HttpResponse.BodyHandlers.ofString());
             assertTrue(trigger.body().contains("\"success\":true"), trigger.body());
-            // Killed as soon as its snapshot transaction reads usage rows (the run takes a few seconds).
+            // Killed once the file is being written (the fs storage's temp file is there): mid-write.
             long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
             int killed = 0;
             while (killed == 0 && System.nanoTime() < until) {
-                killed = killTransactions("requests");
-                Thread.sleep(5);
+                boolean writing;
+                try (var files = Files.list(directory)) {
+                    writing = files.anyMatch(f -> f.getFileName().toString().startsWith(".tmp-"));
+                }
+                if (writing) {
+                    killed = killTransactions();
+                }
+                Thread.sleep(2);
             }
             assertTrue(killed > 0, "the auto-backup's snapshot transaction was running:\n" + service.tail());
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
