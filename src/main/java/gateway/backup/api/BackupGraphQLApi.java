@@ -3,6 +3,9 @@ package gateway.backup.api;
 import gateway.backup.backup.BackupService;
 import gateway.backup.config.GatewayBackupConfig;
 import gateway.backup.backup.BackupSink;
+import gateway.backup.job.Job;
+import gateway.backup.job.JobKind;
+import gateway.backup.job.JobRegistry;
 import gateway.backup.security.Owner;
 import io.quarkus.logging.Log;
 import io.smallrye.mutiny.Uni;
@@ -26,19 +29,26 @@ public class BackupGraphQLApi {
     @Inject
     GatewayBackupConfig config;
 
+    @Inject
+    JobRegistry jobs;
+
     @Mutation("backup")
     @Description("Backs up the selected data and returns the file inline in data, up to the inline size limit; "
             + "larger files come from GET /api/backups/export.")
     public Uni<@NonNull BackupPayload> backup(@NonNull BackupOptionsInput input) {
         owner.require();
         InlineSink sink = new InlineSink(config.backup().inlineMaxSize().asLongValue());
-        return backups.backup(input.toOptions(), sink, false)
+        Job job = jobs.start(JobKind.BACKUP);
+        return backups.backup(input.toOptions(), sink, false, job)
+                .invoke(summary -> job.succeed("Backup created: " + summary.rows()))
                 .map(summary -> BackupPayload.of(true, sink.content(), "Backup created: " + summary.rows()))
+                .onFailure().invoke(e -> job.fail(JobFailures.message(e)))
                 .onFailure(InlineLimitExceeded.class).recoverWithItem(e -> BackupPayload.of(false, null, e.getMessage()))
                 .onFailure().recoverWithItem(e -> {
                     Log.errorf(e, "backup failed");
                     return BackupPayload.of(false, null, "Backup failed; see the service log");
-                });
+                })
+                .invoke(payload -> payload.jobId = job.id());
     }
 
     static final class InlineLimitExceeded extends RuntimeException {

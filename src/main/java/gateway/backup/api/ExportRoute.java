@@ -3,6 +3,9 @@ package gateway.backup.api;
 import gateway.backup.backup.BackupOptions;
 import gateway.backup.backup.BackupService;
 import gateway.backup.backup.BackupSink;
+import gateway.backup.job.Job;
+import gateway.backup.job.JobKind;
+import gateway.backup.job.JobRegistry;
 import io.quarkus.logging.Log;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.mutiny.subscription.UniEmitter;
@@ -28,10 +31,15 @@ public class ExportRoute {
 
     static final DateTimeFormatter FILE_TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd_HH-mm-ss");
 
-    private final BackupService backups;
+    /** Response header carrying the job's id, for backupJob and backupJobProgress. */
+    static final String JOB_ID_HEADER = "X-Backup-Job-Id";
 
-    ExportRoute(BackupService backups) {
+    private final BackupService backups;
+    private final JobRegistry jobs;
+
+    ExportRoute(BackupService backups, JobRegistry jobs) {
         this.backups = backups;
+        this.jobs = jobs;
     }
 
     void register(@Observes Router router) {
@@ -58,14 +66,20 @@ public class ExportRoute {
         String fileName = "axonhub-backup-" + LocalDateTime.now(ZoneOffset.UTC).format(FILE_TIME)
                 + (gzip ? ".json.gz" : ".json");
 
+        Job job = jobs.start(JobKind.EXPORT);
         HttpServerResponse response = ctx.response()
                 .setChunked(true)
+                .putHeader(JOB_ID_HEADER, job.id())
                 .putHeader(HttpHeaders.CONTENT_TYPE, gzip ? "application/gzip" : "application/json")
                 .putHeader("Content-Disposition", "attachment; filename=\"" + fileName + "\"");
         ResponseSink sink = new ResponseSink(response);
-        backups.backup(options, sink, gzip).subscribe().with(
-                summary -> response.end(),
+        backups.backup(options, sink, gzip, job).subscribe().with(
+                summary -> {
+                    job.succeed("Backup streamed: " + summary.rows());
+                    response.end();
+                },
                 failure -> {
+                    job.fail(JobFailures.message(sink.clientGone ? new JobFailures.ClientGone() : failure));
                     if (sink.clientGone) {
                         Log.infof("export: client went away, stopped reading");
                         return;
@@ -97,7 +111,7 @@ public class ExportRoute {
             response.closeHandler(closed -> {
                 clientGone = true;
                 if (waitingForDrain != null) {
-                    waitingForDrain.fail(new IllegalStateException("client closed the connection"));
+                    waitingForDrain.fail(new JobFailures.ClientGone());
                     waitingForDrain = null;
                 }
             });
@@ -107,7 +121,7 @@ public class ExportRoute {
         public Uni<Void> write(Buffer chunk) {
             if (clientGone || response.closed()) {
                 clientGone = true;
-                return Uni.createFrom().failure(new IllegalStateException("client closed the connection"));
+                return Uni.createFrom().failure(new JobFailures.ClientGone());
             }
             if (chunk.length() == 0) {
                 return Uni.createFrom().voidItem();

@@ -36,7 +36,8 @@ import java.util.stream.Collectors;
 @ApplicationScoped
 public class GraphQLRequestGuard {
 
-    static final Set<String> FILE_OPERATIONS = Set.of("backup", "restore");
+    // restoreFromStorage spools and restores a whole file too.
+    static final Set<String> FILE_OPERATIONS = Set.of("backup", "restore", "restoreFromStorage");
 
     private final long maxRequestSize;
 

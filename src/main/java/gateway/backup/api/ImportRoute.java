@@ -5,6 +5,9 @@ import gateway.backup.restore.RestoreException;
 import gateway.backup.restore.RestoreOptions;
 import gateway.backup.restore.RestoreService;
 import gateway.backup.restore.Spool;
+import gateway.backup.job.Job;
+import gateway.backup.job.JobKind;
+import gateway.backup.job.JobRegistry;
 import io.quarkus.logging.Log;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.Vertx;
@@ -35,8 +38,11 @@ public class ImportRoute {
     private final Vertx vertx;
     private final long maxUploadSize;
 
-    ImportRoute(RestoreService restores, Spool spool, Vertx vertx, GatewayBackupConfig config) {
+    private final JobRegistry jobs;
+
+    ImportRoute(RestoreService restores, Spool spool, Vertx vertx, GatewayBackupConfig config, JobRegistry jobs) {
         this.restores = restores;
+        this.jobs = jobs;
         this.spool = spool;
         this.vertx = vertx;
         this.maxUploadSize = config.restore().maxUploadSize().asLongValue();
@@ -61,15 +67,19 @@ public class ImportRoute {
             return;
         }
         request.pause();
+        Job job = jobs.start(JobKind.IMPORT);
+        job.phase("receiving the file");
+        ctx.response().putHeader(ExportRoute.JOB_ID_HEADER, job.id());
         String path = spool.directory().resolve("import-" + UUID.randomUUID() + ".tmp").toString();
         OpenOptions privateFile = new OpenOptions().setCreateNew(true).setWrite(true).setPerms("rw-------");
         vertx.fileSystem().open(path, privateFile, opened -> {
             if (opened.failed()) {
                 Log.errorf(opened.cause(), "import: cannot create a spool file");
+                job.fail("Cannot store the upload; see the service log");
                 error(ctx, 500, "Cannot store the upload; see the service log");
                 return;
             }
-            new Spooling(ctx, opened.result(), path, options).start();
+            new Spooling(ctx, opened.result(), path, options, job).start();
         });
     }
 
@@ -83,14 +93,16 @@ public class ImportRoute {
         private final AsyncFile file;
         private final String path;
         private final RestoreOptions options;
+        private final Job job;
         private final AtomicBoolean stopped = new AtomicBoolean();
         private long received;
         private long reserved;
         private boolean failed;
         private boolean cleaned;
 
-        Spooling(RoutingContext ctx, AsyncFile file, String path, RestoreOptions options) {
+        Spooling(RoutingContext ctx, AsyncFile file, String path, RestoreOptions options, Job job) {
             this.ctx = ctx;
+            this.job = job;
             this.file = file;
             this.path = path;
             this.options = options;
@@ -134,6 +146,7 @@ public class ImportRoute {
                 return;
             }
             reserved += chunk.length();
+            job.bytes(received);
             file.write(chunk).onFailure(this::writeFailed);
             if (file.writeQueueFull()) {
                 ctx.request().pause();
@@ -153,6 +166,7 @@ public class ImportRoute {
                 return;
             }
             failed = true;
+            job.fail(status == 0 ? "Stopped: the client went away" : message);
             file.close(closed -> cleanUp(() -> {
                 if (status != 0) {
                     error(ctx, status, message);
@@ -177,21 +191,28 @@ public class ImportRoute {
             vertx.<Path>executeBlocking(() -> spool.plain(Path.of(path), stopped::get), false)
                     .onComplete(decompressed -> {
                         if (decompressed.failed()) {
+                            job.fail(JobFailures.message(decompressed.cause()));
                             cleanUp(() -> answer(decompressed.cause()));
                             return;
                         }
                         Path plain = decompressed.result();
-                        restores.restore(plain, options)
+                        restores.restore(plain, options, job)
                                 .eventually(() -> plain.toString().equals(path) ? Uni.createFrom().voidItem()
                                         : Uni.createFrom().completionStage(vertx.executeBlocking(() -> {
                                             spool.delete(plain);
                                             return null;
                                         }, false).toCompletionStage()).replaceWithVoid())
                                 .subscribe().with(
-                                        report -> cleanUp(() -> ctx.response().setStatusCode(200)
-                                                .putHeader(HttpHeaders.CONTENT_TYPE, "application/json")
-                                                .end(Json.encode(report))),
-                                        failure -> cleanUp(() -> answer(failure)));
+                                        report -> {
+                                            job.succeed(report.summary());
+                                            cleanUp(() -> ctx.response().setStatusCode(200)
+                                                    .putHeader(HttpHeaders.CONTENT_TYPE, "application/json")
+                                                    .end(Json.encode(report)));
+                                        },
+                                        failure -> {
+                                            job.fail(JobFailures.message(failure));
+                                            cleanUp(() -> answer(failure));
+                                        });
                     });
         }
 

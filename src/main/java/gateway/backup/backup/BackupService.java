@@ -10,6 +10,7 @@ import gateway.backup.domain.ProjectRepository;
 import gateway.backup.domain.UsageLogRepository;
 import gateway.backup.domain.UsageRequestRepository;
 import gateway.backup.format.BackupFormat;
+import gateway.backup.job.JobProgress;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.quarkus.hibernate.reactive.panache.Panache;
@@ -66,6 +67,11 @@ public class BackupService {
      * and the transaction ends; the sink has then received part of a file.
      */
     public Uni<BackupSummary> backup(BackupOptions options, BackupSink sink, boolean gzip) {
+        return backup(options, sink, gzip, JobProgress.NONE);
+    }
+
+    /** As above, telling {@code progress} the section being written, rows as batches pass and bytes. */
+    public Uni<BackupSummary> backup(BackupOptions options, BackupSink sink, boolean gzip, JobProgress progress) {
         BackupWriter writer = new BackupWriter(gzip);
         Map<String, Long> rows = new LinkedHashMap<>();
         Timer.Sample timer = Timer.start(metrics);
@@ -74,26 +80,30 @@ public class BackupService {
                 // First statement of the transaction: the whole file reads one snapshot.
                 .flatMap(s -> s.createNativeQuery("set transaction isolation level repeatable read, read only")
                         .executeUpdate()
-                        .chain(() -> s.createNativeQuery("set local time zone 'UTC'").executeUpdate()))
+                        .chain(() -> s.createNativeQuery("set local time zone 'UTC'").executeUpdate())
+                        .chain(() -> progress == JobProgress.NONE ? Uni.createFrom().voidItem()
+                                : s.createNativeQuery(RowEstimate.sql(options)).getSingleResult()
+                                        .invoke(row -> RowEstimate.report((Object[]) row, progress)).replaceWithVoid()))
                 .chain(() -> write(sink, writer, () -> writer.begin(Instant.now(clock).truncatedTo(ChronoUnit.MILLIS).toString())))
-                .chain(() -> section(sink, writer, rows, BackupFormat.PROJECTS, options.includeProjects(),
+                .chain(() -> section(sink, writer, rows, progress, BackupFormat.PROJECTS, options.includeProjects(),
                         () -> projects.streamBackupJson(batchLimit), false))
-                .chain(() -> section(sink, writer, rows, BackupFormat.CHANNELS, options.includeChannels(),
+                .chain(() -> section(sink, writer, rows, progress, BackupFormat.CHANNELS, options.includeChannels(),
                         () -> channels.streamBackupJson(batchLimit), true))
-                .chain(() -> section(sink, writer, rows, BackupFormat.MODELS, options.includeModels(),
+                .chain(() -> section(sink, writer, rows, progress, BackupFormat.MODELS, options.includeModels(),
                         () -> models.streamBackupJson(batchLimit), true))
-                .chain(() -> section(sink, writer, rows, BackupFormat.CHANNEL_MODEL_PRICES, options.includeModelPrices(),
+                .chain(() -> section(sink, writer, rows, progress, BackupFormat.CHANNEL_MODEL_PRICES, options.includeModelPrices(),
                         () -> prices.streamBackupJson(batchLimit), false))
-                .chain(() -> section(sink, writer, rows, BackupFormat.API_KEYS, options.includeAPIKeys(),
+                .chain(() -> section(sink, writer, rows, progress, BackupFormat.API_KEYS, options.includeAPIKeys(),
                         () -> apiKeys.streamBackupJson(batchLimit), false))
-                .chain(() -> section(sink, writer, rows, BackupFormat.USAGE_REQUESTS, options.includeUsageStats(),
+                .chain(() -> section(sink, writer, rows, progress, BackupFormat.USAGE_REQUESTS, options.includeUsageStats(),
                         () -> requests.streamBackupJson(options.includeAPIKeys(), options.includeRequestLogs(), batchLimit),
                         false))
-                .chain(() -> section(sink, writer, rows, BackupFormat.USAGE_LOGS, options.includeUsageStats(),
+                .chain(() -> section(sink, writer, rows, progress, BackupFormat.USAGE_LOGS, options.includeUsageStats(),
                         () -> usageLogs.streamBackupJson(options.includeAPIKeys(), batchLimit), false))
                 .chain(() -> write(sink, writer, writer::end)));
         return file
                 .map(done -> new BackupSummary(rows, writer.bytes()))
+                .invoke(summary -> progress.bytes(summary.bytes()))
                 .invoke(summary -> {
                     timer.stop(metrics.timer("gateway.backup.backup.duration", "outcome", "success"));
                     metrics.counter("gateway.backup.backups", "outcome", "success").increment();
@@ -109,7 +119,7 @@ public class BackupService {
     }
 
     /** One section: omitted when not included, except those the format always has. */
-    private Uni<Void> section(BackupSink sink, BackupWriter writer, Map<String, Long> rows, String name,
+    private Uni<Void> section(BackupSink sink, BackupWriter writer, Map<String, Long> rows, JobProgress progress, String name,
             boolean included, Supplier<Multi<List<byte[]>>> batches, boolean alwaysPresent) {
         if (!included) {
             return alwaysPresent ? write(sink, writer, () -> {
@@ -119,11 +129,14 @@ public class BackupService {
         }
         long started = System.nanoTime();
         rows.put(name, 0L);
+        progress.phase(name);
         return write(sink, writer, () -> writer.startSection(name))
                 .chain(() -> batches.get()
                         .onItem().transformToUniAndConcatenate(batch -> write(sink, writer, () -> writer.rows(batch))
                                 .invoke(() -> {
                                     rows.merge(name, (long) batch.size(), Long::sum);
+                                    progress.rows(batch.size());
+                                    progress.bytes(writer.bytes());
                                     metrics.counter("gateway.backup.backup.rows", "section", name).increment(batch.size());
                                 }))
                         .collect().last())

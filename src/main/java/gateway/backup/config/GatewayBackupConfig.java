@@ -21,6 +21,8 @@ public interface GatewayBackupConfig {
 
     AutoBackup autoBackup();
 
+    Jobs jobs();
+
     /** How usage rows (backup) or file elements (restore) are grouped in batches. */
     interface Batches {
         /** Rows or elements per batch. */
@@ -132,6 +134,18 @@ public interface GatewayBackupConfig {
         /** On shutdown, how long a running auto-backup may take to finish before it is aborted. */
         @WithDefault("20s")
         java.time.Duration shutdownGrace();
+    }
+
+    /** Backup and restore jobs (job/), kept in memory for backupJobs and backupJobProgress. */
+    interface Jobs {
+        /** Most recent jobs remembered; older ones are forgotten. */
+        @WithDefault("100")
+        @Min(1)
+        int keep();
+
+        /** backupJobProgress sends at most one update per this interval. */
+        @WithDefault("250ms")
+        java.time.Duration progressInterval();
     }
 
     interface Jwt {

@@ -3,6 +3,7 @@ package gateway.backup.restore;
 import gateway.backup.config.GatewayBackupConfig;
 import gateway.backup.domain.BatchLimit;
 import gateway.backup.format.BackupFormat;
+import gateway.backup.job.JobProgress;
 import gateway.backup.restore.BackupReader.Element;
 import gateway.backup.restore.BackupReader.Index;
 import gateway.backup.restore.BackupReader.Section;
@@ -17,6 +18,7 @@ import io.vertx.core.Context;
 import io.vertx.core.Vertx;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.function.Function;
@@ -61,17 +63,26 @@ public class RestoreService {
      * on a Vert.x context (a route or a GraphQL resolver).
      */
     public Uni<RestoreReport> restore(Path file, RestoreOptions options) {
+        return restore(file, options, JobProgress.NONE);
+    }
+
+    /** As above, telling {@code progress} the file's size, the section being read and rows as batches pass. */
+    public Uni<RestoreReport> restore(Path file, RestoreOptions options, JobProgress progress) {
         Context context = Vertx.currentContext();
         RestoreReport report = new RestoreReport();
         Timer.Sample timer = Timer.start(metrics);
         long started = System.nanoTime();
         return Workers.blocking(context, () -> spool.plain(file, () -> false))
-                .chain(plain -> Workers.blocking(context, () -> BackupReader.index(plain, readerLimits))
+                .chain(plain -> Workers.blocking(context, () -> {
+                    progress.phase("reading the file");
+                    progress.bytes(Files.size(plain));
+                    return BackupReader.index(plain, readerLimits);
+                })
                         .chain(index -> Panache.withTransaction(() -> Panache.getSession()
                                 // Flushed explicitly after each kind: no dirty check of every entity before each query.
                                 .invoke(session -> session.setFlushMode(FlushMode.COMMIT))
                                 .chain(() -> waitForOtherRestores(report))
-                                .chain(() -> restoreAll(context, index, options, report))
+                                .chain(() -> restoreAll(context, index, options, report, progress))
                                 .chain(() -> options.dryRun() ? rollBack(report) : Uni.createFrom().voidItem())))
                         .eventually(() -> plain.equals(file) ? Uni.createFrom().voidItem()
                                 : Workers.blocking(context, () -> {
@@ -93,27 +104,28 @@ public class RestoreService {
                 });
     }
 
-    private Uni<Void> restoreAll(Context context, Index index, RestoreOptions options, RestoreReport report) {
+    private Uni<Void> restoreAll(Context context, Index index, RestoreOptions options, RestoreReport report,
+            JobProgress progress) {
         ChannelIdRemapper remapper = new ChannelIdRemapper();
         ReferenceResolver refs = new ReferenceResolver(referenceCacheSize);
-        return each(context, index, BackupFormat.CHANNELS, true, batch -> one(batch, element -> options.includeChannels()
+        return each(context, progress, index, BackupFormat.CHANNELS, true, batch -> one(batch, element -> options.includeChannels()
                 ? config.restoreChannel(element, options.channelConflictStrategy(), remapper, report)
                 : config.mapChannel(element, remapper)))
                 .chain(config::flush)
-                .chain(() -> each(context, index, BackupFormat.CHANNEL_MODEL_PRICES, options.includeModelPrices(),
+                .chain(() -> each(context, progress, index, BackupFormat.CHANNEL_MODEL_PRICES, options.includeModelPrices(),
                         batch -> one(batch, element -> config.restorePrice(element, options.modelPriceConflictStrategy(), report))))
-                .chain(() -> each(context, index, BackupFormat.MODELS, options.includeModels(),
+                .chain(() -> each(context, progress, index, BackupFormat.MODELS, options.includeModels(),
                         batch -> one(batch, element -> config.restoreModel(element, options.modelConflictStrategy(), remapper, report))))
-                .chain(() -> each(context, index, BackupFormat.PROJECTS, options.includeProjects(),
+                .chain(() -> each(context, progress, index, BackupFormat.PROJECTS, options.includeProjects(),
                         batch -> one(batch, element -> config.restoreProject(element, options.projectConflictStrategy(), remapper, report))))
                 .chain(config::flush)
-                .chain(() -> each(context, index, BackupFormat.API_KEYS, options.includeAPIKeys(),
+                .chain(() -> each(context, progress, index, BackupFormat.API_KEYS, options.includeAPIKeys(),
                         batch -> one(batch, element -> config.restoreApiKey(element, options.apiKeyConflictStrategy(), remapper, report))))
                 .chain(config::flush)
                 .chain(() -> options.includeUsageStats() ? usage.begin() : Uni.createFrom().voidItem())
-                .chain(() -> usage(context, index, BackupFormat.USAGE_REQUESTS, options.includeUsageStats(),
+                .chain(() -> usage(context, progress, index, BackupFormat.USAGE_REQUESTS, options.includeUsageStats(),
                         UsageReader::requests, batch -> usage.restoreRequests(batch, refs, report)))
-                .chain(() -> usage(context, index, BackupFormat.USAGE_LOGS, options.includeUsageStats(),
+                .chain(() -> usage(context, progress, index, BackupFormat.USAGE_LOGS, options.includeUsageStats(),
                         UsageReader::logs, batch -> usage.restoreLogs(batch, refs, report)));
     }
 
@@ -154,14 +166,16 @@ public class RestoreService {
     }
 
     /** Reads a section batch by batch on a worker and hands each batch to {@code handle} on the context. */
-    private Uni<Void> each(Context context, Index index, String name, boolean included,
+    private Uni<Void> each(Context context, JobProgress progress, Index index, String name, boolean included,
             Function<List<Element>, Uni<Void>> handle) {
         if (!included || !index.has(name)) {
             return Uni.createFrom().voidItem();
         }
         long started = System.nanoTime();
+        progress.phase(name);
         return Workers.blocking(context, () -> new Section(index, name))
-                .chain(section -> batches(context, section, handle)
+                .chain(section -> batches(context, section, batch -> handle.apply(batch)
+                                .invoke(() -> progress.rows(batch.size())))
                         .eventually(() -> Workers.blocking(context, () -> {
                             section.close();
                             return null;
@@ -189,17 +203,19 @@ public class RestoreService {
      * A usage section: read into rows on a worker, written on the context, pipelined: while one
      * batch is written, the worker already reads the next (at most two batches in memory).
      */
-    private <R extends UsageReader.Row> Uni<Void> usage(Context context, Index index, String name, boolean included,
-            Opener<R> opener, Function<List<R>, Uni<Void>> handle) {
+    private <R extends UsageReader.Row> Uni<Void> usage(Context context, JobProgress progress, Index index, String name,
+            boolean included, Opener<R> opener, Function<List<R>, Uni<Void>> handle) {
         if (!included || !index.has(name)) {
             return Uni.createFrom().voidItem();
         }
         long started = System.nanoTime();
+        progress.phase(name);
         return Workers.blocking(context, () -> opener.open(index)).chain(reader -> {
             ReadAhead<List<R>> ahead = new ReadAhead<>(() -> Workers.blocking(context, () -> reader.next(batchLimit)),
                     batch -> !batch.isEmpty());
             Multi<List<R>> batches = Multi.createBy().repeating().uni(ahead::next).until(List::isEmpty);
-            return batches.onItem().transformToUniAndConcatenate(batch -> unlessShuttingDown(handle, batch))
+            return batches.onItem().transformToUniAndConcatenate(batch -> unlessShuttingDown(handle, batch)
+                            .invoke(() -> progress.rows(batch.size())))
                     .collect().last().replaceWithVoid()
                     // The read ahead may still be running: the reader is closed only once it is done.
                     .eventually(() -> ahead.settled().chain(() -> Workers.blocking(context, () -> {

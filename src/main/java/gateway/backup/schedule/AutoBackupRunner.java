@@ -1,5 +1,9 @@
 package gateway.backup.schedule;
 
+import gateway.backup.job.Job;
+import gateway.backup.job.JobKind;
+import gateway.backup.job.JobRegistry;
+
 import gateway.backup.backup.BackupService;
 import gateway.backup.backup.BackupSink;
 import gateway.backup.config.GatewayBackupConfig;
@@ -65,12 +69,14 @@ public class AutoBackupRunner {
     private final Clock clock;
     private final MeterRegistry metrics;
     private final GatewayBackupConfig.AutoBackup config;
+    private final JobRegistry jobs;
     private final AtomicReference<Run> current = new AtomicReference<>();
     private volatile boolean shuttingDown;
 
     AutoBackupRunner(Pool pool, Vertx vertx, BackupService backups, AutoBackupSettingsStore store, Clock clock,
-            MeterRegistry metrics, GatewayBackupConfig config) {
+            MeterRegistry metrics, GatewayBackupConfig config, JobRegistry jobs) {
         this.pool = pool;
+        this.jobs = jobs;
         this.vertx = vertx;
         this.backups = backups;
         this.store = store;
@@ -99,8 +105,8 @@ public class AutoBackupRunner {
                 }
                 onNewContext(() -> execute(run, settings, zone, "manual")).subscribe().with(done -> {
                 }, failure -> Log.errorf("auto-backup: %s", failure.getClass().getSimpleName()));
-                return "Backup started to data storage " + settings.dataStorageId()
-                        + "; it runs in the background, and lastBackupAt and lastBackupError show its result";
+                return "Backup started to data storage " + settings.dataStorageId() + " as job " + run.job.id()
+                        + " (backupJob, backupJobProgress); it runs in the background, and lastBackupAt and lastBackupError show its result";
             }));
         }));
     }
@@ -150,6 +156,7 @@ public class AutoBackupRunner {
         if (run.finished.compareAndSet(false, true)) {
             count(run, "failure");
             Log.warnf("auto-backup: failed: %s", SHUT_DOWN);
+            run.job.fail(SHUT_DOWN);
             store.recordAttempt(clock.instant(), SHUT_DOWN).await().atMost(Duration.ofSeconds(5));
         }
     }
@@ -212,7 +219,7 @@ public class AutoBackupRunner {
     private Uni<StoredFile> write(Run run, AutoBackupSettings settings, Context context, PendingFile pending) {
         run.pending = pending;
         StorageSink sink = new StorageSink(run, pending.out(), context);
-        return backups.backup(settings.backupOptions(), sink, false)
+        return backups.backup(settings.backupOptions(), sink, false, run.job)
                 .call(summary -> sink.drain())
                 .invoke(summary -> {
                     run.bytes = summary.bytes();
@@ -250,6 +257,11 @@ public class AutoBackupRunner {
         }
         String error = failure == null ? null : run.stopping ? SHUT_DOWN : oneLine(failure, run.where);
         count(run, failure == null ? "success" : "failure");
+        if (error == null) {
+            run.job.succeed("Backup written to " + run.where);
+        } else {
+            run.job.fail(error);
+        }
         long ms = (System.nanoTime() - run.started) / 1_000_000;
         if (error == null) {
             metrics.counter("gateway.backup.auto_backup.bytes").increment(run.bytes);
@@ -373,6 +385,7 @@ public class AutoBackupRunner {
         volatile PendingFile pending;
         volatile String where;
         volatile long bytes;
+        final Job job = jobs.start(JobKind.AUTO_BACKUP);
 
         Run(SqlConnection connection) {
             this.connection = connection;

@@ -1,0 +1,6 @@
+package gateway.backup.job;
+
+/** How a job ended, or that it has not yet. */
+public enum JobOutcome {
+    running, succeeded, failed
+}
