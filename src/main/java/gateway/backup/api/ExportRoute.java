@@ -94,7 +94,14 @@ public class ExportRoute {
                     job.fail(JobFailures.message(sink.clientGone ? new JobFailures.ClientGone() : failure));
                     if (sink.clientGone) {
                         Log.infof("export: client went away, stopped reading");
-                    } else if (!response.headWritten()) {
+                        return;
+                    }
+                    // The cause's class and first line only: enough to tell a lost connection from a bug.
+                    String cause = String.valueOf(failure.getMessage()).lines().findFirst().orElse("");
+                    Log.warnf("export: failed (%s: %s)%s", failure.getClass().getSimpleName(),
+                            cause.length() > 200 ? cause.substring(0, 200) : cause,
+                            response.headWritten() ? "; transfer reset" : "");
+                    if (!response.headWritten()) {
                         response.setStatusCode(500).setChunked(false)
                                 .end(new JsonObject().put("error", "Backup failed; see the service log").encode());
                     } else {

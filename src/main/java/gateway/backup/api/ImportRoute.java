@@ -129,6 +129,7 @@ public class ImportRoute {
             HttpServerRequest request = ctx.request();
             request.handler(this::chunk);
             request.exceptionHandler(e -> fail(0, null));
+
             ctx.response().closeHandler(closed -> {
                 stopped.set(true);
                 if (!request.isEnded()) {
@@ -138,7 +139,11 @@ public class ImportRoute {
             request.endHandler(end -> {
                 if (!failed) {
                     Connections.keepOpenWhileWorking(ctx);
-                    file.close(closed -> restore());
+                    file.close(closed -> {
+                        if (!failed) {
+                            restore();
+                        }
+                    });
                 }
             });
             request.resume();
@@ -159,11 +164,17 @@ public class ImportRoute {
             }
             reserved += chunk.length();
             job.bytes(received);
-            file.write(chunk);
+            file.write(chunk).onFailure(this::writeFailed);
             if (file.writeQueueFull()) {
                 ctx.request().pause();
                 file.drainHandler(drained -> ctx.request().resume());
             }
+        }
+
+        /** A failed write (a full disk): the file is incomplete, so nothing of it may be restored. */
+        private void writeFailed(Throwable e) {
+            Log.warnf("import: cannot write the spool file: %s", e.getMessage());
+            fail(Spool.noSpace(e) ? 507 : 500, Spool.noSpace(e) ? spool.diskFull() : "Cannot store the upload; see the service log");
         }
 
         /** Stops reading, deletes the file, and answers unless the client is gone (status 0). */
@@ -244,6 +255,9 @@ public class ImportRoute {
                 Log.infof("import: client went away, stopped");
             } else if (failure instanceof RestoreException) {
                 error(ctx, 400, failure.getMessage());
+            } else if (Spool.noSpace(failure)) {
+                Log.warnf("import: the spool directory's disk is full");
+                error(ctx, 507, spool.diskFull());
             } else {
                 Log.errorf(failure, "import: restore failed");
                 error(ctx, 500, "Restore failed and was rolled back; see the service log");

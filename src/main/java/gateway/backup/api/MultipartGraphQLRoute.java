@@ -3,6 +3,7 @@ package gateway.backup.api;
 import gateway.backup.config.GatewayBackupConfig;
 import gateway.backup.restore.RestoreException;
 import gateway.backup.restore.Spool;
+import io.quarkus.logging.Log;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpHeaders;
@@ -119,6 +120,12 @@ public class MultipartGraphQLRoute {
             }
             List<String> variables = new ArrayList<>();
             for (Object target : targets) {
+                if (target instanceof String path && targetsByFile.values().stream().anyMatch(v -> v.contains(path))) {
+                    // Only one of them would be used: refuse rather than restore one silently.
+                    error(ctx, 400, "Invalid multipart GraphQL request: map points two files at " + path
+                            + "; send one file per variable");
+                    return;
+                }
                 if (!(target instanceof String path) || !placeToken(operations, path, "")) {
                     error(ctx, 400, "Invalid multipart GraphQL request: map." + part
                             + " must point at variables (e.g. \"variables.file\")");
@@ -224,7 +231,10 @@ public class MultipartGraphQLRoute {
             vertx.fileSystem().delete(file.uploadedFileName(), deleted -> { });
         }
         long[] share = ctx.get(SHARE);
-        if (share != null && ctx.statusCode() != 413 && ctx.get(UPLOADED) == null) {
+        if (Spool.noSpace(ctx.failure())) {
+            Log.warnf("multipart restore: the spool directory's disk is full");
+            error(ctx, 507, spool.diskFull());
+        } else if (share != null && ctx.statusCode() != 413 && ctx.get(UPLOADED) == null) {
             // The decoder gave up on the body (e.g. more parts than the limit of 256) and closed the file pipes.
             error(ctx, 400, "Invalid multipart GraphQL request: the parts could not be read; "
                     + "send operations, map and one file");

@@ -89,7 +89,11 @@ final class BackupReader {
         String section = null;
         int element = -1;
         try (JsonParser parser = factory.createParser(new BufferedInputStream(Files.newInputStream(file), 64 * 1024))) {
-            if (parser.nextToken() != JsonToken.START_OBJECT) {
+            JsonToken first = parser.nextToken();
+            if (first == null) {
+                throw new RestoreException("Invalid backup file: the file is empty");
+            }
+            if (first != JsonToken.START_OBJECT) {
                 throw new RestoreException("Invalid backup file: it must be one JSON object");
             }
             while (parser.nextToken() == JsonToken.FIELD_NAME) {
@@ -100,6 +104,11 @@ final class BackupReader {
                 } else if (BackupFormat.SECTION_ORDER.contains(name)) {
                     if (value != JsonToken.START_ARRAY) {
                         throw new RestoreException("Invalid backup file: " + name + " must be an array");
+                    }
+                    if (sections.containsKey(name)) {
+                        // Only one of the two would be restored: refuse instead of choosing silently.
+                        throw new RestoreException("Invalid backup file: section " + name
+                                + " appears twice; a file holds each section once");
                     }
                     section = name;
                     sections.put(name, parser.currentTokenLocation().getByteOffset());

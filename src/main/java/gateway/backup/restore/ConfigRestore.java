@@ -85,13 +85,12 @@ class ConfigRestore {
         Fields f = new Fields(element);
         String name = f.requiredText("name");
         Long oldId = f.number("id");
+        // Built first so that every field is checked, also when the channel is then skipped as existing.
+        Channel channel = new Channel();
+        fillChannel(channel, f);
         return channels.findLiveByName(name).chain(existing -> resolve(existing, strategy, BackupFormat.CHANNELS,
                 "Channel \"" + name + "\"", report,
-                () -> {
-                    Channel channel = new Channel();
-                    fillChannel(channel, f);
-                    return channel.<Channel>persist().invoke(saved -> mapIfKnown(remapper, oldId, saved.id)).replaceWithVoid();
-                },
+                () -> channel.<Channel>persist().invoke(saved -> mapIfKnown(remapper, oldId, saved.id)).replaceWithVoid(),
                 () -> {
                     fillChannel(existing, f);
                     return Uni.createFrom().voidItem();
@@ -145,6 +144,7 @@ class ConfigRestore {
         if (f.json("price") == null) {
             throw new RestoreException("Invalid " + element.where() + ": price is required");
         }
+        f.text("reference_id"); // checked now, also when the price is then skipped
         String kind = BackupFormat.CHANNEL_MODEL_PRICES;
         return channels.findLiveByName(channelName).chain(channel -> {
             if (channel == null) {
@@ -209,13 +209,11 @@ class ConfigRestore {
         Fields f = new Fields(element);
         String developer = f.requiredText("developer");
         String modelId = f.requiredText("model_id");
+        Model model = new Model(); // built first: every field is checked, also when the model is then skipped
+        fillModel(model, f, remapper);
         return models.findLiveByDeveloperAndModelId(developer, modelId).chain(existing -> resolve(existing, strategy,
                 BackupFormat.MODELS, "Model " + developer + "/" + modelId, report,
-                () -> {
-                    Model model = new Model();
-                    fillModel(model, f, remapper);
-                    return model.persist().replaceWithVoid();
-                },
+                () -> model.persist().replaceWithVoid(),
                 () -> {
                     fillModel(existing, f, remapper);
                     return Uni.createFrom().voidItem();
@@ -240,13 +238,11 @@ class ConfigRestore {
             RestoreReport report) {
         Fields f = new Fields(element);
         String name = f.requiredText("name");
+        Project project = new Project(); // built first: every field is checked, also when the project is then skipped
+        fillProject(project, f, remapper);
         return projects.findLiveByName(name).chain(existing -> resolve(existing, strategy, BackupFormat.PROJECTS,
                 "Project \"" + name + "\"", report,
-                () -> {
-                    Project project = new Project();
-                    fillProject(project, f, remapper);
-                    return project.persist().replaceWithVoid();
-                },
+                () -> project.persist().replaceWithVoid(),
                 () -> {
                     fillProject(existing, f, remapper);
                     return Uni.createFrom().voidItem();
@@ -269,6 +265,7 @@ class ConfigRestore {
         String projectName = f.text(BackupFormat.PROJECT_NAME, "");
         String project = projectName.isEmpty() ? Project.DEFAULT_NAME : projectName;
         String kind = BackupFormat.API_KEYS;
+        fillApiKey(new ApiKey(), f, 0, remapper); // every field checked, also when the key is then skipped
         return projects.findLiveByName(project).chain(owner -> {
             if (owner == null) {
                 report.skipped(kind);

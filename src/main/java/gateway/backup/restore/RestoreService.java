@@ -32,6 +32,9 @@ import org.hibernate.FlushMode;
 @ApplicationScoped
 public class RestoreService {
 
+    /** The advisory lock all restores share ("gwRestor"); auto-backup runs use another key. */
+    static final long RESTORE_LOCK_KEY = 0x6777526573746f72L;
+
     private final ConfigRestore config;
     private final UsageRestore usage;
     private final MeterRegistry metrics;
@@ -94,6 +97,7 @@ public class RestoreService {
         }).chain(indexes -> Panache.withTransaction(() -> Panache.getSession()
                         // Flushed explicitly after each kind: no dirty check of every entity before each query.
                         .invoke(session -> session.setFlushMode(FlushMode.COMMIT))
+                        .chain(() -> waitForOtherRestores(report))
                         .chain(() -> restoreConfig(context, progress, indexes.get(indexes.size() - 1), options, report))
                         .chain(() -> restoreUsage(context, progress, indexes, options, report))
                         .chain(() -> options.dryRun() ? rollBack(report) : Uni.createFrom().voidItem())))
@@ -152,6 +156,27 @@ public class RestoreService {
                             UsageReader::logs, batch -> usage.restoreLogs(batch, refs, report)));
         }
         return chain;
+    }
+
+    /**
+     * One restore at a time (all replicas): a transaction-level advisory lock, freed by the commit or
+     * rollback. Two restores of one file at once would both see no duplicates and both insert.
+     */
+    private static Uni<Void> waitForOtherRestores(RestoreReport report) {
+        return Panache.getSession().chain(session -> session.createNativeQuery(
+                "select pg_try_advisory_xact_lock(" + RESTORE_LOCK_KEY + ")", Boolean.class).getSingleResult()
+                .chain(free -> {
+                    if (free) {
+                        return Uni.createFrom().voidItem();
+                    }
+                    long started = System.nanoTime();
+                    return session.createNativeQuery("select 1 from pg_advisory_xact_lock(" + RESTORE_LOCK_KEY + ")")
+                            .getSingleResult().invoke(() -> {
+                                long waited = (System.nanoTime() - started) / 1_000_000;
+                                report.warn("waited " + waited + " ms for another restore to finish (restores run one at a time)");
+                                Log.infof("restore: waited %d ms for another restore", waited);
+                            }).replaceWithVoid();
+                }));
     }
 
     /** A dry run: the report stands, the transaction ends in a rollback instead of a commit. */

@@ -113,6 +113,21 @@ public class Spool {
         return maxTotal - used.get();
     }
 
+    /** The disk under the spool directory is full (ENOSPC), seen anywhere in the cause chain. */
+    public static boolean noSpace(Throwable failure) {
+        for (Throwable e = failure; e != null; e = e.getCause() == e ? null : e.getCause()) {
+            if (e.getMessage() != null && e.getMessage().contains("No space left on device")) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    public String diskFull() {
+        return "The disk of the service's spool directory (gateway-backup.restore.upload-directory) is full; "
+                + "nothing was restored. Give it more space, or lower gateway-backup.restore.spool-max-size to what it holds";
+    }
+
     public String full() {
         return "The service's spool directory is full (gateway-backup.restore.spool-max-size = " + maxTotal
                 + " bytes in use by uploads in progress); try again later";
@@ -161,6 +176,9 @@ public class Spool {
         } catch (EncryptionException e) {
             throw new RestoreException(e.getMessage());
         } catch (IOException e) {
+            if (noSpace(e)) {
+                throw e; // the disk is full, not the file bad: answered as such by the caller
+            }
             throw new RestoreException(age
                     ? "The age-encrypted file is damaged or cut short: its content does not authenticate (" + e.getClass().getSimpleName() + ")"
                     : "The file starts like gzip but does not decompress: " + e.getMessage());
