@@ -132,6 +132,15 @@ class SaferAutoBackupTests {
         JsonNode manifest = manifest(file);
         String rowsBefore = counts();
 
+        // backupFiles lists the backup (not its manifest) with the manifest's counts beside it.
+        JsonNode listed = AutoBackupTests.graphql("{ backupFiles(dataStorageID: " + storageId + ") { name size manifest } }",
+                TestTokens.owner()).path("data").path("backupFiles");
+        assertEquals(1, listed.size(), listed.toString());
+        assertEquals(file.getFileName().toString(), listed.get(0).get("name").asText());
+        JsonNode listedManifest = JSON.readTree(listed.get(0).get("manifest").asText());
+        assertEquals(manifest.get("rows"), listedManifest.get("rows"));
+        assertEquals(manifest.get("sha256"), listedManifest.get("sha256"));
+
         JsonNode report = verifyFile(file.getFileName().toString());
         assertTrue(report.get("valid").asBoolean(), report.toString());
         assertEquals("1.2", report.get("version").asText());
