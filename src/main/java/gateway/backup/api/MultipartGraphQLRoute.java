@@ -82,6 +82,26 @@ public class MultipartGraphQLRoute {
         long[] held = {share};
         ctx.addEndHandler(ended -> spool.release(held[0]));
         ctx.put(SHARE, held);
+        if (length == null) {
+            bodyToSpool(ctx, share);
+            return;
+        }
+        // A declared upload larger than the disk's free space is refused before a byte is written:
+        // once the disk fills mid-upload, the BodyHandler can only wait for the idle timeout.
+        ctx.request().pause();
+        vertx.fileSystem().fsProps(spool.directory().toString()).onComplete(props -> {
+            if (props.succeeded() && props.result().usableSpace() < length) {
+                Log.warnf("multipart restore: %d bytes declared, %d free on the spool directory's disk", length,
+                        props.result().usableSpace());
+                error(ctx, 507, spool.diskFull());
+            } else {
+                bodyToSpool(ctx, share);
+            }
+        });
+    }
+
+    /** Vert.x' BodyHandler streams the parts to the spool directory (it resumes the request). */
+    private void bodyToSpool(RoutingContext ctx, long share) {
         BodyHandler.create(spool.directory().toString()).setBodyLimit(share)
                 .setDeleteUploadedFilesOnEnd(true).setMergeFormAttributes(false).handle(ctx);
     }

@@ -24,8 +24,7 @@ import org.junit.jupiter.api.Test;
  * The spool directory on a full disk: a 1 MiB tmpfs mounted for this class (the tests run as
  * root here; elsewhere the class is skipped). An import that does not fit is answered 507 with
  * what to do, writes nothing, and leaves no file; the space is given back for the next restore.
- * (A multipart upload onto a full disk is not covered: Vert.x' BodyHandler stalls it until the
- * idle timeout closes the connection.)
+ * A multipart upload that declares more than the disk's free space is refused before it is read.
  */
 @QuarkusTest
 @QuarkusTestResource(value = DiskFullTests.SmallDisk.class, restrictToAnnotatedClass = true)
@@ -108,5 +107,23 @@ public class DiskFullTests {
                 .then().statusCode(507).body("error", containsString(DISK_FULL));
         HostileInputTests.waitFor(() -> filesLeft() == 0, "no spool file left");
         assertEquals(0, db.count("channels"));
+    }
+
+    @Test
+    void shouldRefuseAMultipartUploadLargerThanTheFreeDiskBeforeReadingIt() throws Exception {
+        Path file = Files.createTempFile("disk-full-", ".json");
+        try {
+            Files.write(file, largeFile());
+            given().header("Authorization", "Bearer " + TestTokens.owner())
+                    .multiPart("operations", MultipartRestoreTests.OPERATIONS)
+                    .multiPart("map", "{\"0\":[\"variables.file\"]}")
+                    .multiPart("0", file.toFile(), "application/json")
+                    .post("/admin/graphql").then().statusCode(507)
+                    .body("errors[0].message", containsString(DISK_FULL));
+        } finally {
+            Files.deleteIfExists(file);
+        }
+        HostileInputTests.waitFor(() -> filesLeft() == 0, "no spool file left");
+        assertEquals(0, db.count("channels"), "nothing restored");
     }
 }
