@@ -139,6 +139,32 @@ class HelmChartTests {
     }
 
     @Test
+    void shouldMountTheAgeIdentitySecretReadOnlyWhereTheSettingPoints() {
+        String recipient = "age19slzsf3znwzsd5skrwrrg0q868wkc284r257km20983sy3xsp93q9395gp";
+        List<HasMetadata> objects = render(t -> t.set("encryption.recipients[0]", recipient)
+                .set("encryption.identity.existingSecret", "gateway-backup-age"));
+        DeploymentChecks.checkAll(objects);
+        ConfigMap config = Manifests.single(objects, ConfigMap.class);
+        assertEquals(recipient, config.getData().get("GATEWAY_BACKUP_ENCRYPTION_RECIPIENTS"));
+        String identityFile = config.getData().get("GATEWAY_BACKUP_ENCRYPTION_IDENTITY_FILE");
+        PodSpec pod = Manifests.single(objects, Deployment.class).getSpec().getTemplate().getSpec();
+        var volume = pod.getVolumes().stream().filter(v -> v.getSecret() != null).findFirst().orElseThrow();
+        assertEquals("gateway-backup-age", volume.getSecret().getSecretName());
+        assertEquals(Integer.valueOf(0400), volume.getSecret().getDefaultMode());
+        var mount = pod.getContainers().get(0).getVolumeMounts().stream()
+                .filter(m -> m.getName().equals(volume.getName())).findFirst().orElseThrow();
+        assertTrue(mount.getReadOnly());
+        assertEquals(mount.getMountPath() + "/" + volume.getSecret().getItems().get(0).getPath(), identityFile);
+
+        List<HasMetadata> plain = render(t -> t);
+        assertNull(Manifests.single(plain, ConfigMap.class).getData().get("GATEWAY_BACKUP_ENCRYPTION_IDENTITY_FILE"));
+        assertTrue(Manifests.single(plain, Deployment.class).getSpec().getTemplate().getSpec().getVolumes().stream()
+                .noneMatch(v -> v.getSecret() != null), "no identity volume unless asked for");
+        String error = renderError(t -> t.set("encryption.recipients[0]", "ssh-ed25519 AAAA"));
+        assertTrue(error.contains("at '/encryption/recipients/0'"), error);
+    }
+
+    @Test
     void shouldRefuseReplicasThatAreNotAPositiveInteger() {
         String error = renderError(t -> t.set("replicaCount", "two"));
         assertTrue(error.contains("at '/replicaCount': got string, want integer"), error);

@@ -20,7 +20,7 @@ import java.util.List;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 
-/** deployment/: the kustomization's resources, the fs-storage component and the Secret example, parsed and checked. */
+/** deployment/: the kustomization's resources, the fs-storage and age-identity components and the Secret example, parsed and checked. */
 class PlainManifestsTests {
 
     static final Path DEPLOYMENT = Path.of("deployment");
@@ -105,6 +105,25 @@ class PlainManifestsTests {
         Deployment base = Manifests.single(kustomization(DEPLOYMENT), Deployment.class);
         assertEquals(base.getMetadata().getName(), patch.getMetadata().getName());
         assertEquals(base.getSpec().getTemplate().getSpec().getContainers().get(0).getName(), pod.getContainers().get(0).getName());
+    }
+
+    @Test
+    void shouldMountTheAgeIdentityReadOnlyWhereTheSettingPoints() {
+        Path component = DEPLOYMENT.resolve("components/age-identity");
+        Path patchFile = component.resolve(Manifests.tree(component.resolve("kustomization.yaml"))
+                .path("patches").get(0).path("path").asText());
+        Deployment patch = Manifests.single(Manifests.parse(Manifests.read(patchFile), patchFile.toString()), Deployment.class);
+        var pod = patch.getSpec().getTemplate().getSpec();
+        var container = pod.getContainers().get(0);
+        assertEquals("gateway-backup-age", pod.getVolumes().get(0).getSecret().getSecretName());
+        assertEquals(Integer.valueOf(0400), pod.getVolumes().get(0).getSecret().getDefaultMode());
+        assertTrue(container.getVolumeMounts().get(0).getReadOnly());
+        String file = container.getEnv().stream().filter(e -> e.getName().equals("GATEWAY_BACKUP_ENCRYPTION_IDENTITY_FILE"))
+                .findFirst().orElseThrow().getValue();
+        assertEquals(container.getVolumeMounts().get(0).getMountPath() + "/identity.txt", file);
+        Deployment base = Manifests.single(kustomization(DEPLOYMENT), Deployment.class);
+        assertEquals(base.getMetadata().getName(), patch.getMetadata().getName());
+        assertEquals(base.getSpec().getTemplate().getSpec().getContainers().get(0).getName(), container.getName());
     }
 
     @Test
