@@ -63,6 +63,26 @@ class AdminUiTests {
         return answer.path("data");
     }
 
+    /** A member (not an owner) pressing the backup button: 403, with a JSON body that says why. */
+    @Test
+    void shouldTellANonOwnerWhyInJson() throws Exception {
+        Response response = given().noFilters()
+                .header("Authorization", "Bearer " + TestTokens.member())
+                .header("Content-Type", "application/json")
+                .body("{\"query\":\"mutation Backup { backup(input: {includeChannels: true, includeModels: true, "
+                        + "includeAPIKeys: false}) { success } }\",\"operationName\":\"Backup\"}")
+                .post("/admin/graphql");
+        assertEquals(403, response.statusCode());
+        assertTrue(response.contentType().contains("application/json"), response.contentType());
+        assertTrue(JSON.readTree(response.asString()).path("errors").path(0).path("message").asText().contains("'owner'"),
+                response.asString());
+
+        Response export = given().noFilters().header("Authorization", "Bearer " + TestTokens.member())
+                .get("/api/backups/export?includeChannels=true&includeModels=true&includeAPIKeys=false");
+        assertEquals(403, export.statusCode());
+        assertTrue(JSON.readTree(export.asString()).path("error").asText().contains("'owner'"), export.asString());
+    }
+
     @Test
     void shouldAnswerTheBackupButton() throws Exception {
         JsonNode data = uiRequest("Backup", "mutation Backup($input: BackupOptionsInput!) { backup(input: $input) "
