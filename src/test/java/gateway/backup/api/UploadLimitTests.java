@@ -61,7 +61,7 @@ class UploadLimitTests {
                 .post("/api/backups/import?includeChannels=true&includeModels=true&includeAPIKeys=true"
                         + "&channelConflictStrategy=skip&modelConflictStrategy=skip&modelPriceConflictStrategy=skip"
                         + "&apiKeyConflictStrategy=skip")
-                .then().statusCode(413).body("error", containsString("larger than the upload limit of 2048 bytes"));
+                .then().statusCode(413).body("error", containsString("larger than the limit of 2048 bytes"));
         assertEquals(0, db.count("channels"));
     }
 
