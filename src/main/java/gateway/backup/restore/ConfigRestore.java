@@ -50,37 +50,44 @@ class ConfigRestore {
             ProjectRepository projects, ApiKeyRepository apiKeys, ChannelModelPriceVersionRepository versions) {
         this.channels = channels;
         this.prices = prices;
-        this.versions = versions;
         this.models = models;
         this.projects = projects;
         this.apiKeys = apiKeys;
+        this.versions = versions;
     }
 
-    /** One element's natural key: its kind and how errors and warnings name it. */
-    private record Key(String kind, String label) {
-    }
+    /** One element being restored: its kind, how errors and warnings name it, its kind's strategy, the report. */
+    private record Restoring(String kind, String label, ConflictStrategy strategy, RestoreReport report) {
 
-    /** Decides for an element from the strategy and the row its key matched, and counts the decision. */
-    private static ConflictDecision decide(Key key, Object existing, ConflictStrategy strategy, RestoreReport report) {
-        ConflictDecision decision = ConflictDecision.of(strategy, existing != null);
-        switch (decision) {
-            case create -> report.created(key.kind());
-            case update -> report.updated(key.kind());
-            case skip -> report.skipped(key.kind());
-            case fail -> throw new RestoreException(key.label() + " already exists (" + key.kind()
-                    + " conflict strategy is error); nothing was restored");
+        /** Decides from the row the element's natural key matched, and counts the decision. */
+        ConflictDecision decide(Object existing) {
+            ConflictDecision decision = ConflictDecision.of(strategy, existing != null);
+            switch (decision) {
+                case create -> report.created(kind);
+                case update -> report.updated(kind);
+                case skip -> report.skipped(kind);
+                case fail -> throw new RestoreException(label + " already exists (" + kind
+                        + " conflict strategy is error); nothing was restored");
+            }
+            return decision;
         }
-        return decision;
+
+        /** Skips the element for a reason other than a conflict. */
+        Uni<Void> skip(String warning) {
+            report.skipped(kind);
+            report.warn(warning);
+            return Uni.createFrom().voidItem();
+        }
     }
 
     /**
-     * Stores the file's row as decided: persists {@code built} (already filled, so every field was
-     * checked also when it is then skipped), fills {@code existing} with {@code fill}, or keeps it.
-     * Answers the row stored under the key.
+     * Stores the element's row as decided: persists {@code built} (filled before the decision, so
+     * every field is checked also when the element is then skipped), fills {@code existing}, or
+     * keeps it. Answers the row now stored under the key.
      */
-    private static <E extends GatewayEntity> Uni<E> upsert(PanacheRepository<E> repository, Key key, E existing,
-            E built, Consumer<E> fill, ConflictStrategy strategy, RestoreReport report) {
-        return switch (decide(key, existing, strategy, report)) {
+    private static <E extends GatewayEntity> Uni<E> upsert(PanacheRepository<E> repository, Restoring restoring,
+            E existing, E built, Consumer<E> fill) {
+        return switch (restoring.decide(existing)) {
             case create -> repository.persist(built);
             case update -> {
                 fill.accept(existing);
@@ -108,9 +115,9 @@ class ConfigRestore {
         Long oldId = f.number("id");
         Channel channel = new Channel();
         fillChannel(channel, f);
-        Key key = new Key(BackupFormat.CHANNELS, "Channel \"" + name + "\"");
+        Restoring restoring = new Restoring(BackupFormat.CHANNELS, "Channel \"" + name + "\"", strategy, report);
         return channels.findLiveByName(name)
-                .chain(existing -> upsert(channels, key, existing, channel, c -> fillChannel(c, f), strategy, report))
+                .chain(existing -> upsert(channels, restoring, existing, channel, c -> fillChannel(c, f)))
                 .invoke(stored -> mapIfKnown(remapper, oldId, stored.id))
                 .replaceWithVoid();
     }
@@ -159,15 +166,14 @@ class ConfigRestore {
             throw new RestoreException("Invalid " + element.where() + ": price is required");
         }
         f.text("reference_id"); // checked now, also when the price is then skipped
-        Key key = new Key(BackupFormat.CHANNEL_MODEL_PRICES, "Price of " + modelId + " on channel \"" + channelName + "\"");
+        Restoring restoring = new Restoring(BackupFormat.CHANNEL_MODEL_PRICES,
+                "Price of " + modelId + " on channel \"" + channelName + "\"", strategy, report);
         return channels.findLiveByName(channelName).chain(channel -> {
             if (channel == null) {
-                report.skipped(key.kind());
-                report.warn(element.where() + ": channel \"" + channelName + "\" not found; price of " + modelId + " skipped");
-                return Uni.createFrom().voidItem();
+                return restoring.skip(element.where() + ": channel \"" + channelName + "\" not found; price of " + modelId + " skipped");
             }
             return prices.findLiveByChannelAndModel(channel.id, modelId).chain(existing ->
-                    switch (decide(key, existing, strategy, report)) {
+                    switch (restoring.decide(existing)) {
                         case create -> createPrice(channel.id, modelId, f);
                         case update -> overwritePrice(existing, f);
                         case skip, fail -> Uni.createFrom().voidItem();
@@ -222,9 +228,9 @@ class ConfigRestore {
         String modelId = f.requiredText("model_id");
         Model model = new Model();
         fillModel(model, f, remapper);
-        Key key = new Key(BackupFormat.MODELS, "Model " + developer + "/" + modelId);
+        Restoring restoring = new Restoring(BackupFormat.MODELS, "Model " + developer + "/" + modelId, strategy, report);
         return models.findLiveByDeveloperAndModelId(developer, modelId)
-                .chain(existing -> upsert(models, key, existing, model, m -> fillModel(m, f, remapper), strategy, report))
+                .chain(existing -> upsert(models, restoring, existing, model, m -> fillModel(m, f, remapper)))
                 .replaceWithVoid();
     }
 
@@ -248,9 +254,9 @@ class ConfigRestore {
         String name = f.requiredText("name");
         Project project = new Project();
         fillProject(project, f, remapper);
-        Key key = new Key(BackupFormat.PROJECTS, "Project \"" + name + "\"");
+        Restoring restoring = new Restoring(BackupFormat.PROJECTS, "Project \"" + name + "\"", strategy, report);
         return projects.findLiveByName(name)
-                .chain(existing -> upsert(projects, key, existing, project, p -> fillProject(p, f, remapper), strategy, report))
+                .chain(existing -> upsert(projects, restoring, existing, project, p -> fillProject(p, f, remapper)))
                 .replaceWithVoid();
     }
 
@@ -266,26 +272,22 @@ class ConfigRestore {
             RestoreReport report) {
         Fields f = new Fields(element);
         String value = f.requiredText("key");
-        Key key = new Key(BackupFormat.API_KEYS, "API key \"" + f.text("name", "") + "\" (" + element.where() + ")");
+        Restoring restoring = new Restoring(BackupFormat.API_KEYS,
+                "API key \"" + f.text("name", "") + "\" (" + element.where() + ")", strategy, report);
         String projectName = f.text(BackupFormat.PROJECT_NAME, "");
         String project = projectName.isEmpty() ? Project.DEFAULT_NAME : projectName;
         ApiKey apiKey = new ApiKey();
         fillApiKey(apiKey, f, 0, remapper);
         return projects.findLiveByName(project).chain(owner -> {
             if (owner == null) {
-                report.skipped(key.kind());
-                report.warn(key.label() + ": project \"" + project + "\" not found; key skipped");
-                return Uni.createFrom().voidItem();
+                return restoring.skip(restoring.label() + ": project \"" + project + "\" not found; key skipped");
             }
             apiKey.projectId = owner.id;
             return apiKeys.findAnyByKey(value).chain(existing -> {
                 if (existing != null && existing.deletedAt != SoftDeletableEntity.LIVE) {
-                    report.skipped(key.kind());
-                    report.warn(key.label() + ": a deleted key here has the same value; key skipped");
-                    return Uni.createFrom().voidItem();
+                    return restoring.skip(restoring.label() + ": a deleted key here has the same value; key skipped");
                 }
-                return upsert(apiKeys, key, existing, apiKey, k -> fillApiKey(k, f, owner.id, remapper), strategy, report)
-                        .replaceWithVoid();
+                return upsert(apiKeys, restoring, existing, apiKey, k -> fillApiKey(k, f, owner.id, remapper)).replaceWithVoid();
             });
         });
     }
