@@ -3,6 +3,7 @@ package gateway.backup.api;
 import io.vertx.core.MultiMap;
 import java.lang.reflect.Field;
 import java.lang.reflect.Modifier;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import org.eclipse.microprofile.graphql.DefaultValue;
@@ -24,16 +25,25 @@ final class QueryParameters {
     <T> T bind(Class<T> type) {
         try {
             T input = type.getDeclaredConstructor().newInstance();
-            for (Field field : type.getDeclaredFields()) {
-                if (Modifier.isPublic(field.getModifiers()) && !Modifier.isStatic(field.getModifiers())) {
-                    DefaultValue defaultValue = field.getAnnotation(DefaultValue.class);
-                    field.set(input, value(field.getName(), field.getType(), defaultValue == null ? null : defaultValue.value()));
-                }
+            for (Field field : publicFields(type)) {
+                DefaultValue defaultValue = field.getAnnotation(DefaultValue.class);
+                field.set(input, value(field.getName(), field.getType(), defaultValue == null ? null : defaultValue.value()));
             }
             return input;
         } catch (ReflectiveOperationException e) {
             throw new IllegalStateException("Cannot bind query parameters to " + type.getSimpleName(), e);
         }
+    }
+
+    /** The public instance fields of {@code type} and its superclasses, those of superclasses first, each in declaration order. */
+    private static List<Field> publicFields(Class<?> type) {
+        List<Field> fields = new ArrayList<>();
+        for (Class<?> c = type; c != Object.class; c = c.getSuperclass()) {
+            List<Field> own = Arrays.stream(c.getDeclaredFields())
+                    .filter(f -> Modifier.isPublic(f.getModifiers()) && !Modifier.isStatic(f.getModifiers())).toList();
+            fields.addAll(0, own);
+        }
+        return fields;
     }
 
     /** A true/false parameter; {@code defaultValue} null means the parameter is required. */

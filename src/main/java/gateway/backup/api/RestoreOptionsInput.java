@@ -9,22 +9,13 @@ import org.eclipse.microprofile.graphql.NonNull;
 
 /** GraphQL input of {@code restore}, with the gateway's names and defaults; {@code POST /api/backups/import} takes the same fields as query parameters (QueryParameters). */
 @Input("RestoreOptionsInput")
-public class RestoreOptionsInput {
+public class RestoreOptionsInput extends SectionsInput {
 
     /** The GraphQL enum of conflict strategies. */
     public enum BackupConflictStrategy {
         skip, overwrite, error
     }
 
-    @DefaultValue("true")
-    public boolean includeProjects;
-    public boolean includeChannels;
-    @DefaultValue("true")
-    public boolean includeModelPrices;
-    public boolean includeModels;
-    public boolean includeAPIKeys;
-    @DefaultValue("true")
-    public boolean includeUsageStats;
     @NonNull
     public BackupConflictStrategy channelConflictStrategy;
     @NonNull
