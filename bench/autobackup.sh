@@ -24,22 +24,6 @@ runs=${BENCH_RUNS:-3}
 median() { printf '%s\n' "$@" | sort -g | awk '{v[NR] = $1} END {print v[int((NR + 1) / 2)]}'; }
 bench_build
 [ "${BENCH_SKIP_SEED:-0}" = 1 ] || bench/seed.sh "$n" "$db" >/dev/null
-gql() {
-  curl -fsS "localhost:$bench_port/graphql" -H "Authorization: Bearer $token" -H 'Content-Type: application/json' \
-    -d "{\"query\": \"$1\"}"
-}
-last_backup_at() {
-  psql_as "$db" -tA -c "select coalesce(value::jsonb->>'last_backup_at', '') from systems where key = 'system_auto_backup_settings'"
-}
-# One triggered run, timed until its result is recorded; prints seconds.
-auto_backup() {
-  local before start
-  before=$(last_backup_at)
-  start=$(date +%s.%N)
-  gql 'mutation { triggerAutoBackup { success message } }' | grep -q '"success":true'
-  while [ "$(last_backup_at)" = "$before" ]; do sleep 0.1; done
-  echo "$(date +%s.%N) - $start" | bc
-}
 
 psql_as "$db" -c "delete from systems where key = 'system_auto_backup_settings'" \
   -c "delete from data_storages where name = 'bench-autobackup'"

@@ -20,21 +20,6 @@ bench_build
 [ "${BENCH_SKIP_SEED:-0}" = 1 ] || bench/seed.sh "$n" "$db" >/dev/null
 age-keygen -o "$dir/key.txt" 2>/dev/null
 export GATEWAY_BACKUP_ENCRYPTION_RECIPIENTS=$(age-keygen -y "$dir/key.txt")
-gql() {
-  curl -fsS "localhost:$bench_port/graphql" -H "Authorization: Bearer $token" -H 'Content-Type: application/json' \
-    -d "{\"query\": \"$1\"}"
-}
-last_backup_at() {
-  psql_as "$db" -tA -c "select coalesce(value::jsonb->>'last_backup_at', '') from systems where key = 'system_auto_backup_settings'"
-}
-auto_backup() {
-  local before start
-  before=$(last_backup_at)
-  start=$(date +%s.%N)
-  gql 'mutation { triggerAutoBackup { success message } }' | grep -q '"success":true'
-  while [ "$(last_backup_at)" = "$before" ]; do sleep 0.1; done
-  echo "$(date +%s.%N) - $start" | bc
-}
 newest() { ls -1 "$dir"/backups/axonhub-backup-* | grep -v manifest | sort | tail -1; }
 
 mkdir -p "$dir/backups"

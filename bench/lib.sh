@@ -90,3 +90,22 @@ bench_log_columns="l.id, l.created_at, l.updated_at, l.request_id, l.api_key_id,
   p.name as project_name, c.name as channel_name, k.key as api_key_key"
 bench_log_from="usage_logs l left join projects p on p.id = l.project_id left join channels c on c.id = l.channel_id
   left join api_keys k on k.id = l.api_key_id"
+
+# The auto-backup benchmarks' calls; they use the caller's $db and $token.
+# gql QUERY: a GraphQL call as the owner.
+gql() {
+  curl -fsS "localhost:$bench_port/graphql" -H "Authorization: Bearer $token" -H 'Content-Type: application/json' \
+    -d "{\"query\": \"$1\"}"
+}
+last_backup_at() {
+  psql_as "$db" -tA -c "select coalesce(value::jsonb->>'last_backup_at', '') from systems where key = 'system_auto_backup_settings'"
+}
+# auto_backup: one triggered run, timed until its result is recorded; prints seconds.
+auto_backup() {
+  local before start
+  before=$(last_backup_at)
+  start=$(date +%s.%N)
+  gql 'mutation { triggerAutoBackup { success message } }' | grep -q '"success":true'
+  while [ "$(last_backup_at)" = "$before" ]; do sleep 0.1; done
+  echo "$(date +%s.%N) - $start" | bc
+}

@@ -12,7 +12,9 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 /** Direct SQL on the test database over JDBC: set up rows and look at what the service wrote. */
 @ApplicationScoped
@@ -61,5 +63,14 @@ public class TestDatabase {
 
     public long count(String table) {
         return Long.parseLong(column("select count(*) from " + table).get(0));
+    }
+
+    /** Rows per gateway table, to compare before and after what must write nothing. */
+    public Map<String, Long> rowCounts() {
+        Map<String, Long> counts = new LinkedHashMap<>();
+        for (String table : GATEWAY_TABLES.split(",\\s*")) {
+            counts.put(table, count(table));
+        }
+        return counts;
     }
 }

@@ -8,7 +8,7 @@ import java.util.List;
 import org.eclipse.microprofile.graphql.NonNull;
 import org.eclipse.microprofile.graphql.Type;
 
-/** GraphQL {@code AutoBackupSettings} (SPEC section 8), from the stored settings. */
+/** GraphQL {@code AutoBackupSettings} (docs/graphql-api.md), from the stored settings. */
 @Type("AutoBackupSettings")
 public class AutoBackupSettingsPayload {
 

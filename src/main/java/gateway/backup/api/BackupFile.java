@@ -6,7 +6,7 @@ import java.time.ZoneOffset;
 import org.eclipse.microprofile.graphql.Description;
 import org.eclipse.microprofile.graphql.NonNull;
 
-/** A backup file in a storage (SPEC section 8). */
+/** A backup file in a storage (docs/graphql-api.md, type BackupFile). */
 public class BackupFile {
 
     @NonNull

@@ -4,19 +4,10 @@ import gateway.backup.backup.BackupOptions;
 import org.eclipse.microprofile.graphql.DefaultValue;
 import org.eclipse.microprofile.graphql.Input;
 
-/** GraphQL input of {@code backup}, with the gateway's names and defaults. */
+/** GraphQL input of {@code backup}, with the gateway's names and defaults; {@code GET /api/backups/export} takes the same fields as query parameters (QueryParameters). */
 @Input("BackupOptionsInput")
-public class BackupOptionsInput {
+public class BackupOptionsInput extends SectionsInput {
 
-    @DefaultValue("true")
-    public boolean includeProjects = true;
-    public boolean includeChannels;
-    @DefaultValue("true")
-    public boolean includeModelPrices = true;
-    public boolean includeModels;
-    public boolean includeAPIKeys;
-    @DefaultValue("true")
-    public boolean includeUsageStats = true;
     /** Request and response payloads: most of the data, not needed for usage statistics. */
     @DefaultValue("false")
     public boolean includeRequestLogs;

@@ -5,7 +5,7 @@ import org.eclipse.microprofile.graphql.Description;
 import org.eclipse.microprofile.graphql.NonNull;
 import org.eclipse.microprofile.graphql.Type;
 
-/** A {@code data_storages} row as GraphQL shows it (SPEC section 8), secrets masked. */
+/** A {@code data_storages} row as GraphQL shows it (docs/graphql-api.md, type DataStorage), secrets masked. */
 @Type("DataStorage")
 public class DataStorageView {
 

@@ -1,5 +1,6 @@
 package gateway.backup.api;
 
+import gateway.backup.metrics.Stopwatch;
 import gateway.backup.domain.DataStorage;
 import gateway.backup.domain.DataStorageRepository;
 import gateway.backup.security.Owner;
@@ -123,13 +124,13 @@ public class DataStoragesGraphQLApi {
         boolean step(String name, Check check) {
             StorageTestResult.Step step = new StorageTestResult.Step();
             step.name = name;
-            long started = System.nanoTime();
+            Stopwatch stopwatch = Stopwatch.start();
             try {
                 step.message = check.run();
             } catch (Exception e) {
                 step.message = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
             }
-            step.latencyMs = (System.nanoTime() - started) / 1_000_000;
+            step.latencyMs = stopwatch.millis();
             step.success = step.message == null;
             step.message = StorageSettingsMask.scrub(step.message, row.settings);
             result.steps.add(step);

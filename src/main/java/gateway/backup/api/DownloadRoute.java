@@ -9,7 +9,6 @@ import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServerResponse;
-import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -48,13 +47,13 @@ public class DownloadRoute {
         try {
             id = Integer.parseInt(ctx.pathParam("dataStorageID"));
         } catch (NumberFormatException e) {
-            error(ctx, 400, "dataStorageID must be a number; dataStorages lists the storages");
+            HttpErrors.answer(ctx, 400, "dataStorageID must be a number; dataStorages lists the storages");
             return;
         }
         try {
             names.require(name, id);
         } catch (StorageException e) {
-            error(ctx, 400, e.getMessage());
+            HttpErrors.answer(ctx, 400, e.getMessage());
             return;
         }
         storages.row(id)
@@ -73,10 +72,10 @@ public class DownloadRoute {
                 }))
                 .subscribe().with(reading -> reading.start(ctx, name), failure -> {
                     if (failure instanceof StorageException) {
-                        error(ctx, failure.getMessage().startsWith("No ") ? 404 : 502, failure.getMessage());
+                        HttpErrors.answer(ctx, failure.getMessage().startsWith("No ") ? 404 : 502, failure.getMessage());
                     } else {
                         Log.errorf(failure, "download: cannot read %s from data storage %d", name, id);
-                        error(ctx, 500, "Cannot read the file; see the service log");
+                        HttpErrors.answer(ctx, 500, "Cannot read the file; see the service log");
                     }
                 });
     }
@@ -158,13 +157,6 @@ public class DownloadRoute {
                     return null;
                 }
             }, false);
-        }
-    }
-
-    private static void error(RoutingContext ctx, int status, String message) {
-        if (!ctx.response().ended() && !ctx.response().closed()) {
-            ctx.response().setStatusCode(status).putHeader(HttpHeaders.CONTENT_TYPE, "application/json")
-                    .end(new JsonObject().put("error", message).encode());
         }
     }
 }

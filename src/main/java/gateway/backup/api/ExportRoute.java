@@ -57,18 +57,14 @@ public class ExportRoute {
         boolean encrypt;
         try {
             QueryParameters params = new QueryParameters(ctx.queryParams());
-            options = new BackupOptions(params.flag("includeProjects", true), params.flag("includeChannels", null),
-                    params.flag("includeModels", null), params.flag("includeModelPrices", true),
-                    params.flag("includeAPIKeys", null), params.flag("includeUsageStats", true),
-                    params.flag("includeRequestLogs", false));
+            options = params.bind(BackupOptionsInput.class).toOptions();
             encrypt = params.flag("encrypt", false);
             if (encrypt && recipients.isEmpty()) {
                 throw new IllegalArgumentException("encrypt=true needs age recipients: set GATEWAY_BACKUP_ENCRYPTION_RECIPIENTS "
                         + "(gateway-backup.encryption.recipients) to one or more age public keys (age1..., from age-keygen)");
             }
         } catch (IllegalArgumentException e) {
-            ctx.response().setStatusCode(400).putHeader(HttpHeaders.CONTENT_TYPE, "application/json")
-                    .end(new JsonObject().put("error", e.getMessage()).encode());
+            HttpErrors.answer(ctx, 400, e.getMessage());
             return;
         }
         String compression = ctx.queryParams().get("compression");

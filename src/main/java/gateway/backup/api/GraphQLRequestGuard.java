@@ -13,7 +13,6 @@ import graphql.parser.InvalidSyntaxException;
 import graphql.parser.Parser;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.json.DecodeException;
-import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
@@ -72,10 +71,10 @@ public class GraphQLRequestGuard {
         String type = Requests.mediaType(ctx.request());
         Long length = Requests.contentLength(ctx.request());
         if (!type.equals("application/json") && !type.equals("application/graphql")) {
-            MultipartGraphQLRoute.error(ctx, 415, "GraphQL requests must be application/json (or a multipart/form-data "
+            HttpErrors.answerGraphQL(ctx, 415, "GraphQL requests must be application/json (or a multipart/form-data "
                     + "upload); this one is \"" + type + "\"");
         } else if (length == null || length > maxRequestSize) {
-            MultipartGraphQLRoute.error(ctx, 413, "GraphQL requests need a Content-Length of at most " + maxRequestSize
+            HttpErrors.answerGraphQL(ctx, 413, "GraphQL requests need a Content-Length of at most " + maxRequestSize
                     + " bytes (gateway-backup.graphql.max-request-size); send files as a multipart request");
         } else {
             ctx.next();
@@ -91,12 +90,12 @@ public class GraphQLRequestGuard {
             try {
                 value = ctx.body().asJsonObject().getValue("query");
             } catch (DecodeException | ClassCastException e) {
-                MultipartGraphQLRoute.error(ctx, 400, "Invalid GraphQL request: the body must be a JSON object "
+                HttpErrors.answerGraphQL(ctx, 400, "Invalid GraphQL request: the body must be a JSON object "
                         + "with a \"query\" string");
                 return;
             }
             if (!(value instanceof String text)) {
-                MultipartGraphQLRoute.error(ctx, 400, "Invalid GraphQL request: \"query\" must be a string");
+                HttpErrors.answerGraphQL(ctx, 400, "Invalid GraphQL request: \"query\" must be a string");
                 return;
             }
             query = text;
@@ -109,7 +108,7 @@ public class GraphQLRequestGuard {
             return;
         }
         if (fileOperations > 1) {
-            MultipartGraphQLRoute.error(ctx, 400, "A GraphQL request may run at most one backup or restore "
+            HttpErrors.answerGraphQL(ctx, 400, "A GraphQL request may run at most one backup or restore "
                     + "(this one has " + fileOperations + "); send one request per file");
             return;
         }

@@ -18,7 +18,6 @@ import io.vertx.core.file.OpenOptions;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.json.Json;
-import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -67,9 +66,9 @@ public class ImportRoute {
     void importFile(RoutingContext ctx) {
         RestoreOptions options;
         try {
-            options = RestoreOptionsParams.from(new QueryParameters(ctx.queryParams()));
+            options = new QueryParameters(ctx.queryParams()).bind(RestoreOptionsInput.class).toOptions();
         } catch (IllegalArgumentException e) {
-            error(ctx, 400, e.getMessage());
+            HttpErrors.answer(ctx, 400, e.getMessage());
             return;
         }
         spoolBody(ctx, options);
@@ -80,7 +79,7 @@ public class ImportRoute {
         HttpServerRequest request = ctx.request();
         Long length = Requests.contentLength(request);
         if (length != null && length > maxUploadSize) {
-            error(ctx, 413, tooLarge());
+            HttpErrors.answer(ctx, 413, HttpErrors.uploadTooLarge(maxUploadSize));
             return;
         }
         request.pause();
@@ -93,7 +92,7 @@ public class ImportRoute {
             if (opened.failed()) {
                 Log.errorf(opened.cause(), "import: cannot create a spool file");
                 job.fail("Cannot store the upload; see the service log");
-                error(ctx, 500, "Cannot store the upload; see the service log");
+                HttpErrors.answer(ctx, 500, "Cannot store the upload; see the service log");
                 return;
             }
             new Spooling(ctx, opened.result(), path, options, job).start();
@@ -155,7 +154,7 @@ public class ImportRoute {
             }
             received += chunk.length();
             if (received > maxUploadSize) {
-                fail(413, tooLarge());
+                fail(413, HttpErrors.uploadTooLarge(maxUploadSize));
                 return;
             }
             if (!spool.tryReserve(chunk.length())) {
@@ -186,7 +185,7 @@ public class ImportRoute {
             job.fail(status == 0 ? "Stopped: the client went away" : message);
             file.close(closed -> cleanUp(() -> {
                 if (status != 0) {
-                    error(ctx, status, message);
+                    HttpErrors.answer(ctx, status, message);
                 }
             }));
         }
@@ -254,30 +253,14 @@ public class ImportRoute {
             if (failure instanceof Spool.Stopped) {
                 Log.infof("import: client went away, stopped");
             } else if (failure instanceof RestoreException) {
-                error(ctx, 400, failure.getMessage());
+                HttpErrors.answer(ctx, 400, failure.getMessage());
             } else if (Spool.noSpace(failure)) {
                 Log.warnf("import: the spool directory's disk is full");
-                error(ctx, 507, spool.diskFull());
+                HttpErrors.answer(ctx, 507, spool.diskFull());
             } else {
                 Log.errorf(failure, "import: restore failed");
-                error(ctx, 500, "Restore failed and was rolled back; see the service log");
+                HttpErrors.answer(ctx, 500, "Restore failed and was rolled back; see the service log");
             }
-        }
-    }
-
-    private String tooLarge() {
-        return "The file is larger than the upload limit of " + maxUploadSize
-                + " bytes (gateway-backup.restore.max-upload-size)";
-    }
-
-    private static void error(RoutingContext ctx, int status, String message) {
-        if (!ctx.response().ended() && !ctx.response().closed()) {
-            if (!ctx.request().isEnded()) {
-                // The rest of the body will not be read: close rather than keep the connection in doubt.
-                ctx.response().putHeader(HttpHeaders.CONNECTION, "close");
-            }
-            ctx.response().setStatusCode(status).putHeader(HttpHeaders.CONTENT_TYPE, "application/json")
-                    .end(new JsonObject().put("error", message).encode());
         }
     }
 }

@@ -71,12 +71,12 @@ public class MultipartGraphQLRoute {
     private void spoolUpload(RoutingContext ctx) {
         Long length = Requests.contentLength(ctx.request());
         if (length != null && length > maxUploadSize) {
-            error(ctx, 413, tooLarge());
+            HttpErrors.answerGraphQL(ctx, 413, HttpErrors.uploadTooLarge(maxUploadSize));
             return;
         }
         long share = length != null ? length : Math.min(maxUploadSize, spool.free());
         if (share <= 0 || !spool.tryReserve(share)) {
-            error(ctx, 507, spool.full());
+            HttpErrors.answerGraphQL(ctx, 507, spool.full());
             return;
         }
         long[] held = {share};
@@ -93,7 +93,7 @@ public class MultipartGraphQLRoute {
             if (props.succeeded() && props.result().usableSpace() < length) {
                 Log.warnf("multipart restore: %d bytes declared, %d free on the spool directory's disk", length,
                         props.result().usableSpace());
-                error(ctx, 507, spool.diskFull());
+                HttpErrors.answerGraphQL(ctx, 507, spool.diskFull());
             } else {
                 bodyToSpool(ctx, share);
             }
@@ -119,10 +119,10 @@ public class MultipartGraphQLRoute {
             operations = new JsonObject(required(ctx, "operations"));
             map = new JsonObject(required(ctx, "map"));
         } catch (DecodeException e) {
-            error(ctx, 400, "Invalid multipart GraphQL request: operations and map must be JSON objects");
+            HttpErrors.answerGraphQL(ctx, 400, "Invalid multipart GraphQL request: operations and map must be JSON objects");
             return;
         } catch (IllegalArgumentException e) {
-            error(ctx, 400, e.getMessage());
+            HttpErrors.answerGraphQL(ctx, 400, e.getMessage());
             return;
         }
         List<FileUpload> files = ctx.fileUploads();
@@ -130,24 +130,24 @@ public class MultipartGraphQLRoute {
         for (String part : map.fieldNames()) {
             FileUpload file = files.stream().filter(f -> f.name().equals(part)).findFirst().orElse(null);
             if (file == null) {
-                error(ctx, 400, "Invalid multipart GraphQL request: map names part \"" + part + "\" but no such file was sent");
+                HttpErrors.answerGraphQL(ctx, 400, "Invalid multipart GraphQL request: map names part \"" + part + "\" but no such file was sent");
                 return;
             }
             Object paths = map.getValue(part);
             if (!(paths instanceof JsonArray targets) || targets.isEmpty()) {
-                error(ctx, 400, "Invalid multipart GraphQL request: map." + part + " must be a list of variable paths");
+                HttpErrors.answerGraphQL(ctx, 400, "Invalid multipart GraphQL request: map." + part + " must be a list of variable paths");
                 return;
             }
             List<String> variables = new ArrayList<>();
             for (Object target : targets) {
                 if (target instanceof String path && targetsByFile.values().stream().anyMatch(v -> v.contains(path))) {
                     // Only one of them would be used: refuse rather than restore one silently.
-                    error(ctx, 400, "Invalid multipart GraphQL request: map points two files at " + path
+                    HttpErrors.answerGraphQL(ctx, 400, "Invalid multipart GraphQL request: map points two files at " + path
                             + "; send one file per variable");
                     return;
                 }
                 if (!(target instanceof String path) || !placeToken(operations, path, "")) {
-                    error(ctx, 400, "Invalid multipart GraphQL request: map." + part
+                    HttpErrors.answerGraphQL(ctx, 400, "Invalid multipart GraphQL request: map." + part
                             + " must point at variables (e.g. \"variables.file\")");
                     return;
                 }
@@ -176,7 +176,7 @@ public class MultipartGraphQLRoute {
         }, false).onComplete(done -> {
             if (done.failed()) {
                 if (done.cause() instanceof RestoreException) {
-                    error(ctx, 400, done.cause().getMessage());
+                    HttpErrors.answerGraphQL(ctx, 400, done.cause().getMessage());
                 } else if (!(done.cause() instanceof Spool.Stopped)) {
                     ctx.fail(done.cause());
                 }
@@ -253,32 +253,18 @@ public class MultipartGraphQLRoute {
         long[] share = ctx.get(SHARE);
         if (Spool.noSpace(ctx.failure())) {
             Log.warnf("multipart restore: the spool directory's disk is full");
-            error(ctx, 507, spool.diskFull());
+            HttpErrors.answerGraphQL(ctx, 507, spool.diskFull());
         } else if (share != null && ctx.statusCode() != 413 && ctx.get(UPLOADED) == null) {
             // The decoder gave up on the body (e.g. more parts than the limit of 256) and closed the file pipes.
-            error(ctx, 400, "Invalid multipart GraphQL request: the parts could not be read; "
+            HttpErrors.answerGraphQL(ctx, 400, "Invalid multipart GraphQL request: the parts could not be read; "
                     + "send operations, map and one file");
         } else if (ctx.statusCode() == 413 && share != null && share[0] < maxUploadSize) {
-            error(ctx, 507, spool.full());
+            HttpErrors.answerGraphQL(ctx, 507, spool.full());
         } else if (ctx.statusCode() == 413) {
-            error(ctx, 413, tooLarge());
+            HttpErrors.answerGraphQL(ctx, 413, HttpErrors.uploadTooLarge(maxUploadSize));
         } else {
             ctx.next();
         }
     }
 
-    private String tooLarge() {
-        return "The upload is larger than the limit of " + maxUploadSize + " bytes (gateway-backup.restore.max-upload-size)";
-    }
-
-    static void error(RoutingContext ctx, int status, String message) {
-        if (!ctx.response().ended() && !ctx.response().closed()) {
-            if (!ctx.request().isEnded()) {
-                // The rest of the body will not be read: close rather than keep the connection in doubt.
-                ctx.response().putHeader(HttpHeaders.CONNECTION, "close");
-            }
-            ctx.response().setStatusCode(status).putHeader(HttpHeaders.CONTENT_TYPE, "application/json")
-                    .end(new JsonObject().put("errors", new JsonArray().add(new JsonObject().put("message", message))).encode());
-        }
-    }
 }

@@ -7,24 +7,15 @@ import org.eclipse.microprofile.graphql.Description;
 import org.eclipse.microprofile.graphql.Input;
 import org.eclipse.microprofile.graphql.NonNull;
 
-/** GraphQL input of {@code restore}, with the gateway's names and defaults. */
+/** GraphQL input of {@code restore}, with the gateway's names and defaults; {@code POST /api/backups/import} takes the same fields as query parameters (QueryParameters). */
 @Input("RestoreOptionsInput")
-public class RestoreOptionsInput {
+public class RestoreOptionsInput extends SectionsInput {
 
     /** The GraphQL enum of conflict strategies. */
     public enum BackupConflictStrategy {
         skip, overwrite, error
     }
 
-    @DefaultValue("true")
-    public boolean includeProjects = true;
-    public boolean includeChannels;
-    @DefaultValue("true")
-    public boolean includeModelPrices = true;
-    public boolean includeModels;
-    public boolean includeAPIKeys;
-    @DefaultValue("true")
-    public boolean includeUsageStats = true;
     @NonNull
     public BackupConflictStrategy channelConflictStrategy;
     @NonNull
@@ -35,7 +26,7 @@ public class RestoreOptionsInput {
     public BackupConflictStrategy apiKeyConflictStrategy;
     @NonNull
     @DefaultValue("skip")
-    public BackupConflictStrategy projectConflictStrategy = BackupConflictStrategy.skip;
+    public BackupConflictStrategy projectConflictStrategy;
     @DefaultValue("false")
     @Description("Run the whole restore and report it, then roll it back: nothing is written.")
     public boolean dryRun;

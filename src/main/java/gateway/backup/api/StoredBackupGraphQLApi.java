@@ -19,7 +19,7 @@ import org.eclipse.microprofile.graphql.Name;
 import org.eclipse.microprofile.graphql.NonNull;
 import org.eclipse.microprofile.graphql.Query;
 
-/** Verify operations (SPEC section 8) and the chain restore of incremental backups. Owner only; one per request. */
+/** Verify operations (docs/graphql-api.md) and the chain restore of incremental backups. Owner only; one per request. */
 @GraphQLApi
 public class StoredBackupGraphQLApi {
 

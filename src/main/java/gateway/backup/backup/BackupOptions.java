@@ -1,6 +1,6 @@
 package gateway.backup.backup;
 
-/** What a backup file contains (SPEC section 8, BackupOptionsInput). */
+/** What a backup file contains (docs/graphql-api.md, BackupOptionsInput; docs/http-api.md). */
 public record BackupOptions(
         boolean includeProjects,
         boolean includeChannels,

@@ -11,8 +11,9 @@ import gateway.backup.domain.UsageLogRepository;
 import gateway.backup.domain.UsageRequestRepository;
 import gateway.backup.format.BackupFormat;
 import gateway.backup.job.JobProgress;
+import gateway.backup.metrics.Stopwatch;
+import gateway.backup.metrics.Timed;
 import io.micrometer.core.instrument.MeterRegistry;
-import io.micrometer.core.instrument.Timer;
 import io.quarkus.hibernate.reactive.panache.Panache;
 import io.quarkus.logging.Log;
 import io.smallrye.mutiny.Multi;
@@ -96,8 +97,6 @@ public class BackupService {
         BackupWriter writer = new BackupWriter(gzip, recipients);
         String timestamp = Instant.now(clock).truncatedTo(ChronoUnit.MILLIS).toString();
         Map<String, Long> rows = new LinkedHashMap<>();
-        Timer.Sample timer = Timer.start(metrics);
-        long started = System.nanoTime();
         Uni<Void> file = Panache.withTransaction(() -> Panache.getSession()
                 // First statement of the transaction: the whole file reads one snapshot.
                 .flatMap(s -> s.createNativeQuery("set transaction isolation level repeatable read, read only")
@@ -125,21 +124,15 @@ public class BackupService {
                 .chain(() -> section(sink, writer, rows, progress, BackupFormat.USAGE_LOGS, options.includeUsageStats(),
                         () -> usageLogs.streamBackupJson(options.includeAPIKeys(), batchLimit, usage[0].logsAfter()), false))
                 .chain(() -> write(sink, writer, writer::end)));
-        return file
+        return Timed.timed(metrics, "backup", () -> file
                 .map(done -> new BackupSummary(rows, writer.bytes(), writer.sha256(), timestamp, usage[0]))
-                .invoke(summary -> progress.bytes(summary.bytes()))
                 .invoke(summary -> {
-                    timer.stop(metrics.timer("gateway.backup.backup.duration", "outcome", "success"));
-                    metrics.counter("gateway.backup.backups", "outcome", "success").increment();
+                    progress.bytes(summary.bytes());
                     metrics.counter("gateway.backup.backup.bytes").increment(summary.bytes());
-                    Log.infof("backup: done, %s, %d bytes%s in %d ms", summary.rows(), summary.bytes(),
-                            (gzip ? " (gzip)" : "") + (recipients.isEmpty() ? "" : " (age)"), (System.nanoTime() - started) / 1_000_000);
-                })
-                .onFailure().invoke(failure -> {
-                    timer.stop(metrics.timer("gateway.backup.backup.duration", "outcome", "failure"));
-                    metrics.counter("gateway.backup.backups", "outcome", "failure").increment();
-                    Log.warnf("backup: stopped after %s, %d bytes: %s", rows, writer.bytes(), failure.getMessage());
-                });
+                }),
+                summary -> "done, " + summary.rows() + ", " + summary.bytes() + " bytes" + (gzip ? " (gzip)" : "")
+                        + (recipients.isEmpty() ? "" : " (age)"),
+                failure -> "stopped after " + rows + ", " + writer.bytes() + " bytes: " + failure.getMessage());
     }
 
     /** This snapshot's watermark, and where the usage sections start (everything for a full backup). */
@@ -159,7 +152,7 @@ public class BackupService {
                 writer.endSection();
             }) : Uni.createFrom().voidItem();
         }
-        long started = System.nanoTime();
+        Stopwatch stopwatch = Stopwatch.start();
         rows.put(name, 0L);
         progress.phase(name);
         return write(sink, writer, () -> writer.startSection(name))
@@ -173,8 +166,7 @@ public class BackupService {
                                 }))
                         .collect().last())
                 .chain(() -> write(sink, writer, writer::endSection))
-                .invoke(() -> Log.infof("backup: %s, %d rows in %d ms", name, rows.get(name),
-                        (System.nanoTime() - started) / 1_000_000));
+                .invoke(() -> Log.infof("backup: %s, %d rows in %d ms", name, rows.get(name), stopwatch.millis()));
     }
 
     private interface Encoding {

@@ -12,6 +12,11 @@ public class ApiKeyRepository implements LiveRowRepository<ApiKey> {
         return findUnique("key = ?1 and deletedAt = ?2", key, SoftDeletableEntity.LIVE);
     }
 
+    /** Any row, live or deleted: key values are unique across the whole table. */
+    public Uni<ApiKey> findAnyByKey(String key) {
+        return findUnique("key", key);
+    }
+
     /** Live API keys as backup JSON with their project's name, in keyset batches. */
     public Multi<List<byte[]>> streamBackupJson(BatchLimit limit) {
         return JsonRowBatches.stream(getSession(), JsonRowBatches.liveRowsSql(

@@ -3,12 +3,18 @@ package gateway.backup.domain;
 import io.quarkus.hibernate.reactive.panache.PanacheRepository;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
-import java.util.List;
+import java.time.OffsetDateTime;
 
 @ApplicationScoped
 public class ChannelModelPriceVersionRepository implements PanacheRepository<ChannelModelPriceVersion> {
 
-    public Uni<List<ChannelModelPriceVersion>> listActiveForPrice(long channelModelPriceId) {
-        return list("channelModelPriceId = ?1 and status = ?2", channelModelPriceId, ChannelModelPriceVersion.ACTIVE);
+    /** Archives the price's active versions, ending them at {@code end}. */
+    public Uni<Void> archiveActiveForPrice(long channelModelPriceId, OffsetDateTime end) {
+        return list("channelModelPriceId = ?1 and status = ?2", channelModelPriceId, ChannelModelPriceVersion.ACTIVE)
+                .invoke(active -> active.forEach(version -> {
+                    version.status = ChannelModelPriceVersion.ARCHIVED;
+                    version.effectiveEndAt = end;
+                }))
+                .replaceWithVoid();
     }
 }

@@ -2,7 +2,7 @@ package gateway.backup.format;
 
 import java.util.List;
 
-/** The backup file of SPEC section 4: version, top-level keys and their order. */
+/** The backup file (docs/backup-format.md): version, top-level keys and their order. */
 public final class BackupFormat {
 
     /** The version this service writes. */

@@ -8,7 +8,7 @@ import org.eclipse.microprofile.graphql.Description;
 import org.eclipse.microprofile.graphql.Id;
 import org.eclipse.microprofile.graphql.NonNull;
 
-/** A job as GraphQL shows it (SPEC section 8): one snapshot, never updated. */
+/** A job as GraphQL shows it (docs/graphql-api.md, type BackupJob): one snapshot, never updated. */
 public class BackupJob {
 
     @Id

@@ -1,5 +1,6 @@
 package gateway.backup.job;
 
+import gateway.backup.metrics.Stopwatch;
 import io.quarkus.logging.Log;
 import java.time.Instant;
 import java.util.concurrent.atomic.AtomicLong;
@@ -16,7 +17,7 @@ public final class Job implements JobProgress {
     private final AtomicLong rowsDone = new AtomicLong();
     private final AtomicLong rowsTotal = new AtomicLong(-1);
     private final AtomicLong bytes = new AtomicLong();
-    private final long started = System.nanoTime();
+    private final Stopwatch stopwatch = Stopwatch.start();
     private volatile boolean totalEstimated;
     private volatile String phase = "starting";
     private volatile Instant endedAt;
@@ -89,7 +90,7 @@ public final class Job implements JobProgress {
         this.phase = how == JobOutcome.succeeded ? "done" : "failed";
         this.outcome = how;
         Log.infof("job %s (%s): %s after %d ms, %d rows, %d bytes%s", id, kind.label(), how,
-                (System.nanoTime() - started) / 1_000_000, rowsDone.get(), bytes.get(),
+                stopwatch.millis(), rowsDone.get(), bytes.get(),
                 message == null ? "" : ": " + message);
     }
 

@@ -7,24 +7,30 @@ import gateway.backup.domain.Channel;
 import gateway.backup.domain.ChannelModelPrice;
 import gateway.backup.domain.ChannelModelPriceRepository;
 import gateway.backup.domain.ChannelModelPriceVersion;
+import gateway.backup.domain.ChannelModelPriceVersionRepository;
 import gateway.backup.domain.ChannelRepository;
 import gateway.backup.domain.GatewayEntity;
 import gateway.backup.domain.Model;
 import gateway.backup.domain.ModelRepository;
 import gateway.backup.domain.Project;
 import gateway.backup.domain.ProjectRepository;
+import gateway.backup.domain.SoftDeletableEntity;
 import gateway.backup.format.BackupFormat;
 import gateway.backup.restore.BackupReader.Element;
 import io.quarkus.hibernate.reactive.panache.Panache;
+import io.quarkus.hibernate.reactive.panache.PanacheRepository;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.OffsetDateTime;
 import java.util.Set;
-import java.util.function.Supplier;
+import java.util.UUID;
+import java.util.function.Consumer;
 
 /**
  * Restores the configuration kinds (channels, model prices, models, projects, API keys) one
- * element at a time through the entities, applying the conflict strategy on each natural key.
+ * element at a time through the repositories: each element's natural key is looked up, the
+ * conflict strategy decides (ConflictDecision), and one upsert creates, updates or keeps the row.
+ * Every field is checked before the decision, so a bad element fails also when it would be skipped.
  */
 @ApplicationScoped
 class ConfigRestore {
@@ -38,34 +44,56 @@ class ConfigRestore {
     private final ModelRepository models;
     private final ProjectRepository projects;
     private final ApiKeyRepository apiKeys;
+    private final ChannelModelPriceVersionRepository versions;
 
     ConfigRestore(ChannelRepository channels, ChannelModelPriceRepository prices, ModelRepository models,
-            ProjectRepository projects, ApiKeyRepository apiKeys) {
+            ProjectRepository projects, ApiKeyRepository apiKeys, ChannelModelPriceVersionRepository versions) {
         this.channels = channels;
         this.prices = prices;
         this.models = models;
         this.projects = projects;
         this.apiKeys = apiKeys;
+        this.versions = versions;
     }
 
-    /** Decides what to do with an element whose natural key matched an existing row. */
-    private static <E extends GatewayEntity> Uni<Void> resolve(E existing, ConflictStrategy strategy, String kind,
-            String what, RestoreReport report, Supplier<Uni<Void>> create, Supplier<Uni<Void>> overwrite) {
-        if (existing == null) {
-            report.created(kind);
-            return create.get();
+    /** One element being restored: its kind, how errors and warnings name it, its kind's strategy, the report. */
+    private record Restoring(String kind, String label, ConflictStrategy strategy, RestoreReport report) {
+
+        /** Decides from the row the element's natural key matched, and counts the decision. */
+        ConflictDecision decide(Object existing) {
+            ConflictDecision decision = ConflictDecision.of(strategy, existing != null);
+            switch (decision) {
+                case create -> report.created(kind);
+                case update -> report.updated(kind);
+                case skip -> report.skipped(kind);
+                case fail -> throw new RestoreException(label + " already exists (" + kind
+                        + " conflict strategy is error); nothing was restored");
+            }
+            return decision;
         }
-        return switch (strategy) {
-            case skip -> {
-                report.skipped(kind);
-                yield Uni.createFrom().voidItem();
+
+        /** Skips the element for a reason other than a conflict. */
+        Uni<Void> skip(String warning) {
+            report.skipped(kind);
+            report.warn(warning);
+            return Uni.createFrom().voidItem();
+        }
+    }
+
+    /**
+     * Stores the element's row as decided: persists {@code built} (filled before the decision, so
+     * every field is checked also when the element is then skipped), fills {@code existing}, or
+     * keeps it. Answers the row now stored under the key.
+     */
+    private static <E extends GatewayEntity> Uni<E> upsert(PanacheRepository<E> repository, Restoring restoring,
+            E existing, E built, Consumer<E> fill) {
+        return switch (restoring.decide(existing)) {
+            case create -> repository.persist(built);
+            case update -> {
+                fill.accept(existing);
+                yield Uni.createFrom().item(existing);
             }
-            case overwrite -> {
-                report.updated(kind);
-                yield overwrite.get();
-            }
-            case error -> Uni.createFrom().failure(new RestoreException(
-                    what + " already exists (" + kind + " conflict strategy is error); nothing was restored"));
+            case skip, fail -> Uni.createFrom().item(existing);
         };
     }
 
@@ -74,8 +102,8 @@ class ConfigRestore {
         Fields f = new Fields(element);
         Long oldId = f.number("id");
         return channels.findLiveByName(f.requiredText("name")).invoke(existing -> {
-            if (existing != null && oldId != null) {
-                remapper.map(oldId, existing.id);
+            if (existing != null) {
+                mapIfKnown(remapper, oldId, existing.id);
             }
         }).replaceWithVoid();
     }
@@ -85,20 +113,13 @@ class ConfigRestore {
         Fields f = new Fields(element);
         String name = f.requiredText("name");
         Long oldId = f.number("id");
-        // Built first so that every field is checked, also when the channel is then skipped as existing.
         Channel channel = new Channel();
         fillChannel(channel, f);
-        return channels.findLiveByName(name).chain(existing -> resolve(existing, strategy, BackupFormat.CHANNELS,
-                "Channel \"" + name + "\"", report,
-                () -> channel.<Channel>persist().invoke(saved -> mapIfKnown(remapper, oldId, saved.id)).replaceWithVoid(),
-                () -> {
-                    fillChannel(existing, f);
-                    return Uni.createFrom().voidItem();
-                }).invoke(() -> {
-                    if (existing != null) {
-                        mapIfKnown(remapper, oldId, existing.id);
-                    }
-                }));
+        Restoring restoring = new Restoring(BackupFormat.CHANNELS, "Channel \"" + name + "\"", strategy, report);
+        return channels.findLiveByName(name)
+                .chain(existing -> upsert(channels, restoring, existing, channel, c -> fillChannel(c, f)))
+                .invoke(stored -> mapIfKnown(remapper, oldId, stored.id))
+                .replaceWithVoid();
     }
 
     private static void mapIfKnown(ChannelIdRemapper remapper, Long oldId, long newId) {
@@ -145,17 +166,18 @@ class ConfigRestore {
             throw new RestoreException("Invalid " + element.where() + ": price is required");
         }
         f.text("reference_id"); // checked now, also when the price is then skipped
-        String kind = BackupFormat.CHANNEL_MODEL_PRICES;
+        Restoring restoring = new Restoring(BackupFormat.CHANNEL_MODEL_PRICES,
+                "Price of " + modelId + " on channel \"" + channelName + "\"", strategy, report);
         return channels.findLiveByName(channelName).chain(channel -> {
             if (channel == null) {
-                report.skipped(kind);
-                report.warn(element.where() + ": channel \"" + channelName + "\" not found; price of " + modelId + " skipped");
-                return Uni.createFrom().voidItem();
+                return restoring.skip(element.where() + ": channel \"" + channelName + "\" not found; price of " + modelId + " skipped");
             }
-            return prices.findLiveByChannelAndModel(channel.id, modelId).chain(existing -> resolve(existing, strategy, kind,
-                    "Price of " + modelId + " on channel \"" + channelName + "\"", report,
-                    () -> createPrice(channel.id, modelId, f),
-                    () -> overwritePrice(existing, f)));
+            return prices.findLiveByChannelAndModel(channel.id, modelId).chain(existing ->
+                    switch (restoring.decide(existing)) {
+                        case create -> createPrice(channel.id, modelId, f);
+                        case update -> overwritePrice(existing, f);
+                        case skip, fail -> Uni.createFrom().voidItem();
+                    });
         });
     }
 
@@ -166,20 +188,15 @@ class ConfigRestore {
         price.price = f.json("price");
         return referenceIdFor(f).chain(referenceId -> {
             price.referenceId = referenceId;
-            return price.<ChannelModelPrice>persist();
-        }).chain(saved -> newActiveVersion(saved));
+            return prices.persist(price);
+        }).chain(this::newActiveVersion);
     }
 
     /** Overwrite archives the active version and makes the file's price the new active one. */
     private Uni<Void> overwritePrice(ChannelModelPrice price, Fields f) {
         price.price = f.json("price");
         return referenceIdFor(f).invoke(referenceId -> price.referenceId = referenceId)
-                .chain(() -> ChannelModelPriceVersion.<ChannelModelPriceVersion>list(
-                        "channelModelPriceId = ?1 and status = ?2", price.id, ChannelModelPriceVersion.ACTIVE))
-                .invoke(active -> active.forEach(version -> {
-                    version.status = ChannelModelPriceVersion.ARCHIVED;
-                    version.effectiveEndAt = OffsetDateTime.now();
-                }))
+                .chain(() -> versions.archiveActiveForPrice(price.id, OffsetDateTime.now()))
                 .chain(() -> newActiveVersion(price));
     }
 
@@ -187,13 +204,13 @@ class ConfigRestore {
     private Uni<String> referenceIdFor(Fields f) {
         String wanted = f.text("reference_id");
         if (wanted == null || wanted.isEmpty()) {
-            return Uni.createFrom().item(java.util.UUID.randomUUID().toString());
+            return Uni.createFrom().item(UUID.randomUUID().toString());
         }
         return prices.findByReferenceId(wanted).map(other -> other == null ? wanted
-                : wanted + "-" + java.util.UUID.randomUUID().toString().substring(0, 8));
+                : wanted + "-" + UUID.randomUUID().toString().substring(0, 8));
     }
 
-    private static Uni<Void> newActiveVersion(ChannelModelPrice price) {
+    private Uni<Void> newActiveVersion(ChannelModelPrice price) {
         ChannelModelPriceVersion version = new ChannelModelPriceVersion();
         version.channelId = price.channelId;
         version.modelId = price.modelId;
@@ -201,7 +218,7 @@ class ConfigRestore {
         version.price = price.price;
         version.effectiveStartAt = OffsetDateTime.now();
         version.referenceId = price.referenceId;
-        return version.persist().replaceWithVoid();
+        return versions.persist(version).replaceWithVoid();
     }
 
     Uni<Void> restoreModel(Element element, ConflictStrategy strategy, ChannelIdRemapper remapper,
@@ -209,15 +226,12 @@ class ConfigRestore {
         Fields f = new Fields(element);
         String developer = f.requiredText("developer");
         String modelId = f.requiredText("model_id");
-        Model model = new Model(); // built first: every field is checked, also when the model is then skipped
+        Model model = new Model();
         fillModel(model, f, remapper);
-        return models.findLiveByDeveloperAndModelId(developer, modelId).chain(existing -> resolve(existing, strategy,
-                BackupFormat.MODELS, "Model " + developer + "/" + modelId, report,
-                () -> model.persist().replaceWithVoid(),
-                () -> {
-                    fillModel(existing, f, remapper);
-                    return Uni.createFrom().voidItem();
-                }));
+        Restoring restoring = new Restoring(BackupFormat.MODELS, "Model " + developer + "/" + modelId, strategy, report);
+        return models.findLiveByDeveloperAndModelId(developer, modelId)
+                .chain(existing -> upsert(models, restoring, existing, model, m -> fillModel(m, f, remapper)))
+                .replaceWithVoid();
     }
 
     private static void fillModel(Model model, Fields f, ChannelIdRemapper remapper) {
@@ -238,15 +252,12 @@ class ConfigRestore {
             RestoreReport report) {
         Fields f = new Fields(element);
         String name = f.requiredText("name");
-        Project project = new Project(); // built first: every field is checked, also when the project is then skipped
+        Project project = new Project();
         fillProject(project, f, remapper);
-        return projects.findLiveByName(name).chain(existing -> resolve(existing, strategy, BackupFormat.PROJECTS,
-                "Project \"" + name + "\"", report,
-                () -> project.persist().replaceWithVoid(),
-                () -> {
-                    fillProject(existing, f, remapper);
-                    return Uni.createFrom().voidItem();
-                }));
+        Restoring restoring = new Restoring(BackupFormat.PROJECTS, "Project \"" + name + "\"", strategy, report);
+        return projects.findLiveByName(name)
+                .chain(existing -> upsert(projects, restoring, existing, project, p -> fillProject(p, f, remapper)))
+                .replaceWithVoid();
     }
 
     private static void fillProject(Project project, Fields f, ChannelIdRemapper remapper) {
@@ -260,34 +271,23 @@ class ConfigRestore {
     Uni<Void> restoreApiKey(Element element, ConflictStrategy strategy, ChannelIdRemapper remapper,
             RestoreReport report) {
         Fields f = new Fields(element);
-        String key = f.requiredText("key");
-        String label = "API key \"" + f.text("name", "") + "\" (" + element.where() + ")";
+        String value = f.requiredText("key");
+        Restoring restoring = new Restoring(BackupFormat.API_KEYS,
+                "API key \"" + f.text("name", "") + "\" (" + element.where() + ")", strategy, report);
         String projectName = f.text(BackupFormat.PROJECT_NAME, "");
         String project = projectName.isEmpty() ? Project.DEFAULT_NAME : projectName;
-        String kind = BackupFormat.API_KEYS;
-        fillApiKey(new ApiKey(), f, 0, remapper); // every field checked, also when the key is then skipped
+        ApiKey apiKey = new ApiKey();
+        fillApiKey(apiKey, f, 0, remapper);
         return projects.findLiveByName(project).chain(owner -> {
             if (owner == null) {
-                report.skipped(kind);
-                report.warn(label + ": project \"" + project + "\" not found; key skipped");
-                return Uni.createFrom().voidItem();
+                return restoring.skip(restoring.label() + ": project \"" + project + "\" not found; key skipped");
             }
-            return apiKeys.findUnique("key", key).chain(existing -> {
-                if (existing != null && existing.deletedAt != 0) {
-                    report.skipped(kind);
-                    report.warn(label + ": a deleted key here has the same value; key skipped");
-                    return Uni.createFrom().voidItem();
+            apiKey.projectId = owner.id;
+            return apiKeys.findAnyByKey(value).chain(existing -> {
+                if (existing != null && existing.deletedAt != SoftDeletableEntity.LIVE) {
+                    return restoring.skip(restoring.label() + ": a deleted key here has the same value; key skipped");
                 }
-                return resolve(existing, strategy, kind, label, report,
-                        () -> {
-                            ApiKey apiKey = new ApiKey();
-                            fillApiKey(apiKey, f, owner.id, remapper);
-                            return apiKey.persist().replaceWithVoid();
-                        },
-                        () -> {
-                            fillApiKey(existing, f, owner.id, remapper);
-                            return Uni.createFrom().voidItem();
-                        });
+                return upsert(apiKeys, restoring, existing, apiKey, k -> fillApiKey(k, f, owner.id, remapper)).replaceWithVoid();
             });
         });
     }

@@ -1,7 +1,7 @@
 package gateway.backup.restore;
 
 /**
- * What to restore and how to resolve conflicts (SPEC section 8, RestoreOptionsInput). A dry run does
+ * What to restore and how to resolve conflicts (docs/graphql-api.md, RestoreOptionsInput; docs/http-api.md). A dry run does
  * the whole restore, reports it, and rolls the transaction back.
  */
 public record RestoreOptions(

@@ -4,7 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * What verifying a backup file found (SPEC section 8, VerifyReport): whether it is a valid backup,
+ * What verifying a backup file found (docs/graphql-api.md, type VerifyReport): whether it is a valid backup,
  * its version, rows per section, the SHA-256 of the bytes given (as stored: compressed, encrypted),
  * whether that matches the manifest, and how many usage logs name a request the file lacks.
  */

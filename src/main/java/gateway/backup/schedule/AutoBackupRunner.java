@@ -1,5 +1,6 @@
 package gateway.backup.schedule;
 
+import gateway.backup.metrics.Stopwatch;
 import gateway.backup.job.Job;
 import gateway.backup.job.JobKind;
 import gateway.backup.job.JobRegistry;
@@ -338,7 +339,7 @@ public class AutoBackupRunner {
         } else {
             run.job.fail(error);
         }
-        long ms = (System.nanoTime() - run.started) / 1_000_000;
+        long ms = run.stopwatch.millis();
         if (error == null) {
             metrics.counter("gateway.backup.auto_backup.bytes").increment(run.bytes);
             Log.infof("auto-backup: done in %d ms, %d bytes", ms, run.bytes);
@@ -453,7 +454,7 @@ public class AutoBackupRunner {
     /** The state of the run in progress. */
     private final class Run {
         final SqlConnection connection;
-        final long started = System.nanoTime();
+        final Stopwatch stopwatch = Stopwatch.start();
         final Timer.Sample timer = Timer.start(metrics);
         final AtomicBoolean finished = new AtomicBoolean();
         final CompletableFuture<Void> done = new CompletableFuture<>();

@@ -13,7 +13,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The gateway's {@code system_auto_backup_settings} JSON (SPEC section 6), snake_case keys.
+ * The gateway's {@code system_auto_backup_settings} JSON (README, Auto-backup: keys and defaults), snake_case keys.
  * Absent keys read as their defaults; an older value without {@code include_usage_stats} or
  * {@code include_request_logs} reads them as off. Writing puts these keys into the stored object
  * and keeps every other key, so fields of a newer gateway survive. This service adds

@@ -3,7 +3,7 @@ package gateway.backup.schedule;
 import java.time.DayOfWeek;
 import java.time.LocalDate;
 
-/** How often the auto-backup runs (SPEC section 8, enum BackupFrequency); the job fires daily and asks this. */
+/** How often the auto-backup runs (docs/graphql-api.md, enum BackupFrequency); the job fires daily and asks this. */
 public enum BackupFrequency {
     daily,
     weekly,

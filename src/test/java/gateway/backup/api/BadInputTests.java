@@ -1,5 +1,10 @@
 package gateway.backup.api;
 
+import static gateway.backup.TestApi.asOwner;
+import static gateway.backup.TestApi.fixture;
+import static gateway.backup.TestApi.fixtureFile;
+import static gateway.backup.TestApi.multipart;
+import static gateway.backup.TestApi.RESTORE_OPERATIONS;
 import static io.restassured.RestAssured.given;
 import static org.hamcrest.Matchers.containsString;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -15,10 +20,8 @@ import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
 import io.restassured.response.Response;
-import io.restassured.specification.RequestSpecification;
 import jakarta.inject.Inject;
 import java.io.ByteArrayOutputStream;
-import java.io.File;
 import java.io.OutputStream;
 import java.net.Socket;
 import java.net.URL;
@@ -86,15 +89,7 @@ public class BadInputTests {
     }
 
     static String fixtureText() {
-        try {
-            return Files.readString(fixtureFile().toPath());
-        } catch (Exception e) {
-            throw new IllegalStateException(e);
-        }
-    }
-
-    static File fixtureFile() throws Exception {
-        return new File(BadInputTests.class.getResource("/fixtures/backup-v1.2-small.json").toURI());
+        return new String(fixture(), StandardCharsets.UTF_8);
     }
 
     /** The fixture with one change. */
@@ -286,18 +281,6 @@ public class BadInputTests {
         db.reset();
     }
 
-    private static RequestSpecification owner() {
-        return given().header("Authorization", "Bearer " + TestTokens.owner());
-    }
-
-    private Map<String, Long> rowCounts() {
-        Map<String, Long> counts = new LinkedHashMap<>();
-        for (String table : TestDatabase.GATEWAY_TABLES.split(",\\s*")) {
-            counts.put(table, db.count(table));
-        }
-        return counts;
-    }
-
     private static List<String> leftovers() throws Exception {
         List<String> files = new java.util.ArrayList<>();
         Path spool = Path.of(SPOOL);
@@ -313,7 +296,7 @@ public class BadInputTests {
     }
 
     private void assertNothingLeft(Map<String, Long> before, String what) throws Exception {
-        assertEquals(before, rowCounts(), what + ": row counts");
+        assertEquals(before, db.rowCounts(), what + ": row counts");
         HostileInputTests.waitFor(() -> leftovers().isEmpty(), what + ": no spooled file left " + leftovers());
     }
 
@@ -324,7 +307,7 @@ public class BadInputTests {
     }
 
     private static Response multipartRestore(byte[] file, String fileName) {
-        return owner().multiPart("operations", MultipartRestoreTests.OPERATIONS)
+        return asOwner().multiPart("operations", RESTORE_OPERATIONS)
                 .multiPart("map", "{\"0\":[\"variables.file\"]}")
                 .multiPart("0", fileName, file, "application/octet-stream").post("/admin/graphql");
     }
@@ -344,12 +327,12 @@ public class BadInputTests {
     void shouldRefuseABadFileThroughBothDoorsAndWriteNothing(String name) throws Exception {
         Case bad = FILES.get(name);
         if (bad.restoreFirst()) {
-            owner().body(Files.readAllBytes(fixtureFile().toPath())).post(IMPORT).then().statusCode(200);
+            asOwner().body(Files.readAllBytes(fixtureFile().toPath())).post(IMPORT).then().statusCode(200);
         }
         byte[] body = bad.body().get();
-        Map<String, Long> before = rowCounts();
+        Map<String, Long> before = db.rowCounts();
 
-        String importError = owner().body(body).post(IMPORT).then().statusCode(400).extract().path("error");
+        String importError = asOwner().body(body).post(IMPORT).then().statusCode(400).extract().path("error");
         assertTrue(importError.contains(bad.expected()), "import of " + name + ": " + importError);
         assertNoSecret(importError);
         assertNothingLeft(before, "import of " + name);
@@ -368,23 +351,23 @@ public class BadInputTests {
     @MethodSource("argumentCases")
     void shouldRefuseBadGraphQLArguments(String name) throws Exception {
         String[] bad = ARGUMENTS.get(name);
-        Map<String, Long> before = rowCounts();
-        Response response = owner().contentType("application/json").body(Map.of("query", bad[0])).post("/graphql");
+        Map<String, Long> before = db.rowCounts();
+        Response response = asOwner().contentType("application/json").body(Map.of("query", bad[0])).post("/graphql");
         assertTrue(response.statusCode() == 200 || response.statusCode() == 400, response.asString());
         String message = response.path("errors[0].message");
         assertTrue(message != null && message.contains(bad[1]), name + ": " + response.asString());
-        assertEquals(before, rowCounts(), name + ": nothing saved");
+        assertEquals(before, db.rowCounts(), name + ": nothing saved");
     }
 
     @Test
     void shouldRefuseAnUnknownConflictStrategy() throws Exception {
-        Map<String, Long> before = rowCounts();
-        owner().body(Files.readAllBytes(fixtureFile().toPath())).post(IMPORT.replace("channelConflictStrategy=skip",
+        Map<String, Long> before = db.rowCounts();
+        asOwner().body(Files.readAllBytes(fixtureFile().toPath())).post(IMPORT.replace("channelConflictStrategy=skip",
                 "channelConflictStrategy=merge")).then().statusCode(400)
                 .body("error", containsString("channelConflictStrategy must be skip, overwrite or error"));
-        String operations = MultipartRestoreTests.OPERATIONS.replace("\"channelConflictStrategy\":\"skip\"",
+        String operations = RESTORE_OPERATIONS.replace("\"channelConflictStrategy\":\"skip\"",
                 "\"channelConflictStrategy\":\"merge\"");
-        Response response = owner().multiPart("operations", operations).multiPart("map", "{\"0\":[\"variables.file\"]}")
+        Response response = multipart(asOwner(), operations)
                 .multiPart("0", fixtureFile(), "application/json").post("/graphql");
         assertTrue(response.asString().contains("No value found for name 'merge'")
                 && response.asString().contains("BackupConflictStrategy"), response.asString());
@@ -393,18 +376,18 @@ public class BadInputTests {
 
     @Test
     void shouldRefuseMultipartRequestsWithoutMapFileOrWithTwoFiles() throws Exception {
-        Map<String, Long> before = rowCounts();
-        owner().multiPart("operations", MultipartRestoreTests.OPERATIONS).multiPart("0", fixtureFile(), "application/json")
+        Map<String, Long> before = db.rowCounts();
+        asOwner().multiPart("operations", RESTORE_OPERATIONS).multiPart("0", fixtureFile(), "application/json")
                 .post("/graphql").then().statusCode(400).body("errors[0].message", containsString("map"));
         assertNothingLeft(before, "without map");
-        owner().multiPart("operations", MultipartRestoreTests.OPERATIONS).multiPart("map", "{\"0\":[\"variables.file\"]}")
+        multipart(asOwner(), RESTORE_OPERATIONS)
                 .post("/graphql").then().statusCode(400).body("errors[0].message", containsString("no such file"));
         assertNothingLeft(before, "without the file part");
-        owner().multiPart("operations", MultipartRestoreTests.OPERATIONS).multiPart("map", "{\"7\":[\"variables.file\"]}")
+        asOwner().multiPart("operations", RESTORE_OPERATIONS).multiPart("map", "{\"7\":[\"variables.file\"]}")
                 .multiPart("0", fixtureFile(), "application/json")
                 .post("/graphql").then().statusCode(400).body("errors[0].message", containsString("no such file"));
         assertNothingLeft(before, "map pointing at a missing part");
-        Response two = owner().multiPart("operations", MultipartRestoreTests.OPERATIONS)
+        Response two = asOwner().multiPart("operations", RESTORE_OPERATIONS)
                 .multiPart("map", "{\"0\":[\"variables.file\"],\"1\":[\"variables.file\"]}")
                 .multiPart("0", fixtureFile(), "application/json").multiPart("1", fixtureFile(), "application/json")
                 .post("/graphql");
@@ -415,10 +398,10 @@ public class BadInputTests {
 
     @Test
     void shouldDeleteAMultipartUploadThatStopsMidway() throws Exception {
-        Map<String, Long> before = rowCounts();
+        Map<String, Long> before = db.rowCounts();
         String boundary = "b0undary";
         String head = "--" + boundary + "\r\nContent-Disposition: form-data; name=\"operations\"\r\n\r\n"
-                + MultipartRestoreTests.OPERATIONS + "\r\n--" + boundary
+                + RESTORE_OPERATIONS + "\r\n--" + boundary
                 + "\r\nContent-Disposition: form-data; name=\"map\"\r\n\r\n{\"0\":[\"variables.file\"]}\r\n--" + boundary
                 + "\r\nContent-Disposition: form-data; name=\"0\"; filename=\"f.json\"\r\nContent-Type: application/json\r\n\r\n";
         try (Socket socket = new Socket(base.getHost(), base.getPort())) {

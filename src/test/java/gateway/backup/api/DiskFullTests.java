@@ -1,11 +1,15 @@
 package gateway.backup.api;
 
+import static gateway.backup.TestApi.asOwner;
+import static gateway.backup.TestApi.multipart;
+import static gateway.backup.TestApi.fixture;
+import static gateway.backup.TestApi.fixturePath;
+import static gateway.backup.TestApi.RESTORE_OPERATIONS;
 import static io.restassured.RestAssured.given;
 import static org.hamcrest.Matchers.containsString;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import gateway.backup.TestDatabase;
-import gateway.backup.security.TestTokens;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
 import io.quarkus.test.junit.QuarkusTest;
@@ -71,7 +75,7 @@ public class DiskFullTests {
      * enough to be sent whole before the answer (the service answers as soon as the disk is full).
      */
     static byte[] largeFile() throws Exception {
-        String fixture = Files.readString(MultipartRestoreTests.fixture().toPath());
+        String fixture = Files.readString(fixturePath());
         return fixture.replaceFirst("\\{", "{\"padding\": \"" + "x".repeat(1200 * 1024) + "\",")
                 .getBytes(StandardCharsets.UTF_8);
     }
@@ -85,14 +89,14 @@ public class DiskFullTests {
     @Test
     void shouldAnswerAFullDiskWith507AndLeaveNothing() throws Exception {
         byte[] large = largeFile();
-        given().header("Authorization", "Bearer " + TestTokens.owner()).body(large).post(BadInputTests.IMPORT)
+        asOwner().body(large).post(BadInputTests.IMPORT)
                 .then().statusCode(507).body("error", containsString(DISK_FULL));
         HostileInputTests.waitFor(() -> filesLeft() == 0, "no spool file left");
         assertEquals(0, db.count("channels"), "nothing restored");
 
         // The space is given back: a file that fits restores.
-        given().header("Authorization", "Bearer " + TestTokens.owner())
-                .body(Files.readAllBytes(MultipartRestoreTests.fixture().toPath())).post(BadInputTests.IMPORT)
+        asOwner()
+                .body(fixture()).post(BadInputTests.IMPORT)
                 .then().statusCode(200);
         assertEquals(3, db.count("usage_logs"));
     }
@@ -103,7 +107,7 @@ public class DiskFullTests {
         try (GZIPOutputStream out = new GZIPOutputStream(zipped)) {
             out.write(largeFile());
         }
-        given().header("Authorization", "Bearer " + TestTokens.owner()).body(zipped.toByteArray()).post(BadInputTests.IMPORT)
+        asOwner().body(zipped.toByteArray()).post(BadInputTests.IMPORT)
                 .then().statusCode(507).body("error", containsString(DISK_FULL));
         HostileInputTests.waitFor(() -> filesLeft() == 0, "no spool file left");
         assertEquals(0, db.count("channels"));
@@ -114,9 +118,7 @@ public class DiskFullTests {
         Path file = Files.createTempFile("disk-full-", ".json");
         try {
             Files.write(file, largeFile());
-            given().header("Authorization", "Bearer " + TestTokens.owner())
-                    .multiPart("operations", MultipartRestoreTests.OPERATIONS)
-                    .multiPart("map", "{\"0\":[\"variables.file\"]}")
+            multipart(asOwner(), RESTORE_OPERATIONS)
                     .multiPart("0", file.toFile(), "application/json")
                     .post("/admin/graphql").then().statusCode(507)
                     .body("errors[0].message", containsString(DISK_FULL));

@@ -1,8 +1,7 @@
 package gateway.backup.api;
 
-import static io.restassured.RestAssured.given;
+import static gateway.backup.TestApi.asOwner;
 
-import gateway.backup.security.TestTokens;
 import io.restassured.response.ValidatableResponse;
 import java.util.Map;
 
@@ -13,12 +12,12 @@ final class GraphQLClient {
     }
 
     static ValidatableResponse post(String query) {
-        return given().header("Authorization", "Bearer " + TestTokens.owner()).contentType("application/json")
+        return asOwner().contentType("application/json")
                 .body(Map.of("query", query)).post("/graphql").then().statusCode(200);
     }
 
     static ValidatableResponse post(String query, Map<String, Object> variables) {
-        return given().header("Authorization", "Bearer " + TestTokens.owner()).contentType("application/json")
+        return asOwner().contentType("application/json")
                 .body(Map.of("query", query, "variables", variables)).post("/graphql").then().statusCode(200);
     }
 }

@@ -1,5 +1,11 @@
 package gateway.backup.api;
 
+import static gateway.backup.TestApi.asOwner;
+import static gateway.backup.TestApi.as;
+import static gateway.backup.TestApi.multipart;
+import static gateway.backup.TestApi.fixture;
+import static gateway.backup.TestApi.fixtureFile;
+import static gateway.backup.TestApi.RESTORE_OPERATIONS;
 import static io.restassured.RestAssured.given;
 import static org.hamcrest.Matchers.allOf;
 import static org.hamcrest.Matchers.containsString;
@@ -83,10 +89,6 @@ class HostileInputTests {
         db.reset();
     }
 
-    private static RequestSpecification as(String token) {
-        return given().header("Authorization", "Bearer " + token);
-    }
-
     /** Files in the spool directory now (a snapshot: files may come and go while it is listed). */
     private static long spooledFiles() {
         java.io.File[] files = new java.io.File(SPOOL).listFiles(java.io.File::isFile);
@@ -98,8 +100,7 @@ class HostileInputTests {
     @Test
     void shouldRefuseANonOwnersBodyBeforeReadingIt() throws Exception {
         byte[] large = new byte[400 * 1024];
-        as(TestTokens.member()).multiPart("operations", MultipartRestoreTests.OPERATIONS)
-                .multiPart("map", "{\"0\":[\"variables.file\"]}").multiPart("0", "f.json", large, "application/json")
+        multipart(as(TestTokens.member()), RESTORE_OPERATIONS).multiPart("0", "f.json", large, "application/json")
                 .post("/admin/graphql").then().statusCode(403);
         as(TestTokens.member()).contentType("multipart/form-data-x; boundary=xyz")
                 .body(("--xyz\r\nContent-Disposition: form-data; name=\"0\"; filename=\"f\"\r\n\r\n" + "x".repeat(300_000)
@@ -124,21 +125,21 @@ class HostileInputTests {
     @Test
     void shouldAnswerJsonToTheAdminUiQuery() {
         // The UI's fetch: Content-Type application/json and no Accept, so the browser sends */*.
-        as(TestTokens.owner()).contentType("application/json").header("Accept", "*/*")
+        asOwner().contentType("application/json").header("Accept", "*/*")
                 .body("{\"query\":\"{ whoami }\"}").post("/admin/graphql").then().statusCode(200)
                 .header("Content-Type", allOf(startsWith("application/json"), not(containsString("graphql-response"))))
                 .body("data.whoami", equalTo("42"));
-        as(TestTokens.owner()).contentType("application/json").header("Accept", "application/graphql-response+json")
+        asOwner().contentType("application/json").header("Accept", "application/graphql-response+json")
                 .body("{\"query\":\"{ whoami }\"}").post("/graphql").then().statusCode(200)
                 .header("Content-Type", startsWith("application/graphql-response+json"));
     }
 
     @Test
     void shouldAnswerJsonToTheAdminUiRestore() throws Exception {
-        as(TestTokens.owner()).header("Accept", "*/*")
-                .multiPart("operations", MultipartRestoreTests.OPERATIONS)
+        asOwner().header("Accept", "*/*")
+                .multiPart("operations", RESTORE_OPERATIONS)
                 .multiPart("map", "{\"0\":[\"variables.file\"]}")
-                .multiPart("0", MultipartRestoreTests.fixture(), "application/json")
+                .multiPart("0", fixtureFile(), "application/json")
                 .post("/admin/graphql").then().statusCode(200)
                 .header("Content-Type", allOf(startsWith("application/json"), not(containsString("graphql-response"))))
                 .body("data.restore.success", equalTo(true));
@@ -152,7 +153,7 @@ class HostileInputTests {
         for (int i = 0; i < 60; i++) {
             query.append(" a").append(i).append(": whoami");
         }
-        as(TestTokens.owner()).contentType("application/json").body(Map.of("query", query + " }"))
+        asOwner().contentType("application/json").body(Map.of("query", query + " }"))
                 .post("/graphql").then().statusCode(200)
                 .body("data", org.hamcrest.Matchers.nullValue())
                 .body("errors[0].message", containsString("maximum query complexity exceeded 60 > 50"));
@@ -160,7 +161,7 @@ class HostileInputTests {
 
     @Test
     void shouldRefuseAnOperationNestedTooDeep() {
-        as(TestTokens.owner()).contentType("application/json")
+        asOwner().contentType("application/json")
                 .body(Map.of("query", "{ __schema { types { fields { type { ofType { ofType { name } } } } } } }"))
                 .post("/graphql").then().statusCode(200)
                 .body("errors[0].message", containsString("maximum query depth exceeded"));
@@ -168,27 +169,27 @@ class HostileInputTests {
 
     @Test
     void shouldRunAtMostOneBackupOrRestorePerRequest() {
-        as(TestTokens.owner()).contentType("application/json")
+        asOwner().contentType("application/json")
                 .body(Map.of("query", "mutation { a: backup(input: " + BACKUP_INPUT + ") { success } "
                         + "b: backup(input: " + BACKUP_INPUT + ") { success } }"))
                 .post("/graphql").then().statusCode(400)
                 .body("errors[0].message", containsString("at most one backup or restore (this one has 2)"));
-        as(TestTokens.owner()).contentType("application/json")
+        asOwner().contentType("application/json")
                 .body(Map.of("query", "mutation { ...twice } fragment twice on Mutation { backup(input: " + BACKUP_INPUT
                         + ") { success } ... on Mutation { again: backup(input: " + BACKUP_INPUT + ") { success } } }"))
                 .post("/admin/graphql").then().statusCode(400)
                 .body("errors[0].message", containsString("at most one backup or restore"));
-        as(TestTokens.owner()).contentType("application/json")
+        asOwner().contentType("application/json")
                 .body(Map.of("query", "mutation { backup(input: " + BACKUP_INPUT + ") { success } }"))
                 .post("/graphql").then().statusCode(200).body("data.backup.success", equalTo(true));
     }
 
     @Test
     void shouldAnswerAQueryThatIsNotAStringWith400() {
-        as(TestTokens.owner()).contentType("application/json").body("{\"query\":123}")
+        asOwner().contentType("application/json").body("{\"query\":123}")
                 .post("/graphql").then().statusCode(400)
                 .body("errors[0].message", containsString("\"query\" must be a string"));
-        as(TestTokens.owner()).contentType("application/json").body("[1,2]")
+        asOwner().contentType("application/json").body("[1,2]")
                 .post("/graphql").then().statusCode(400)
                 .body("errors[0].message", containsString("must be a JSON object"));
     }
@@ -210,10 +211,9 @@ class HostileInputTests {
     @Test
     void shouldStopDecompressingAtTheLimit() throws Exception {
         byte[] bomb = gzip(new byte[1024 * 1024]); // 1 MB of zeros, about 1 KB compressed
-        as(TestTokens.owner()).body(bomb).post(IMPORT).then().statusCode(400)
+        asOwner().body(bomb).post(IMPORT).then().statusCode(400)
                 .body("error", containsString("decompresses to more than the limit of 65536 bytes"));
-        as(TestTokens.owner()).multiPart("operations", MultipartRestoreTests.OPERATIONS)
-                .multiPart("map", "{\"0\":[\"variables.file\"]}").multiPart("0", "bomb.json.gz", bomb, "application/gzip")
+        multipart(asOwner(), RESTORE_OPERATIONS).multiPart("0", "bomb.json.gz", bomb, "application/gzip")
                 .post("/admin/graphql").then().statusCode(400)
                 .body("errors[0].message", containsString("decompresses to more than the limit of 65536 bytes"));
         assertEquals(0, spooledFiles(), "partial files are deleted");
@@ -221,8 +221,8 @@ class HostileInputTests {
 
     @Test
     void shouldStillRestoreAGzipFileWithinTheLimits() throws Exception {
-        byte[] file = gzip(Files.readAllBytes(MultipartRestoreTests.fixture().toPath()));
-        as(TestTokens.owner()).body(file).post(IMPORT).then().statusCode(200);
+        byte[] file = gzip(fixture());
+        asOwner().body(file).post(IMPORT).then().statusCode(200);
         assertEquals(3, db.count("usage_logs"));
         assertEquals(0, spooledFiles());
     }
@@ -230,14 +230,13 @@ class HostileInputTests {
     @Test
     void shouldRefuseUploadsOnceTheSpoolIsFull() throws Exception {
         byte[] over = new byte[300 * 1024]; // under the upload limit (512K), over the spool cap (256K)
-        as(TestTokens.owner()).body(over).post(IMPORT).then().statusCode(507)
+        asOwner().body(over).post(IMPORT).then().statusCode(507)
                 .body("error", containsString("gateway-backup.restore.spool-max-size"));
-        as(TestTokens.owner()).multiPart("operations", MultipartRestoreTests.OPERATIONS)
-                .multiPart("map", "{\"0\":[\"variables.file\"]}").multiPart("0", "f.json", over, "application/json")
+        multipart(asOwner(), RESTORE_OPERATIONS).multiPart("0", "f.json", over, "application/json")
                 .post("/graphql").then().statusCode(507);
         assertEquals(0, spooledFiles());
         // The space is given back: a normal restore still works.
-        as(TestTokens.owner()).body(Files.readAllBytes(MultipartRestoreTests.fixture().toPath())).post(IMPORT)
+        asOwner().body(fixture()).post(IMPORT)
                 .then().statusCode(200);
     }
 
@@ -256,8 +255,7 @@ class HostileInputTests {
 
     @Test
     void shouldDeleteUploadsWhenTheMultipartRequestHasTooManyParts() throws Exception {
-        RequestSpecification request = as(TestTokens.owner()).multiPart("operations", MultipartRestoreTests.OPERATIONS)
-                .multiPart("map", "{\"0\":[\"variables.file\"]}");
+        RequestSpecification request = multipart(asOwner(), RESTORE_OPERATIONS);
         for (int i = 0; i < 300; i++) {
             request.multiPart("f" + i, "f" + i + ".json", new byte[10], "application/json");
         }
@@ -268,11 +266,11 @@ class HostileInputTests {
     // --- Elements of a backup file
 
     private static ObjectNode fixtureJson() throws Exception {
-        return (ObjectNode) JSON.readTree(MultipartRestoreTests.fixture());
+        return (ObjectNode) JSON.readTree(fixtureFile());
     }
 
     private ValidatableResponse importJson(String body) {
-        return as(TestTokens.owner()).body(body.getBytes(StandardCharsets.UTF_8)).post(IMPORT).then();
+        return asOwner().body(body.getBytes(StandardCharsets.UTF_8)).post(IMPORT).then();
     }
 
     private ValidatableResponse importChanged(Consumer<ObjectNode> change) throws Exception {
@@ -359,7 +357,7 @@ class HostileInputTests {
     void shouldNotTurnUnknownPathsIntoMetricTags() {
         for (int i = 0; i < 5; i++) {
             given().get("/api/junk-" + i).then().statusCode(401);
-            as(TestTokens.owner()).get("/api/junk-owner-" + i).then().statusCode(404);
+            asOwner().get("/api/junk-owner-" + i).then().statusCode(404);
         }
         String metrics = given().get("/q/metrics").then().statusCode(200).extract().asString();
         assertFalse(metrics.contains("junk"), "no metric is tagged with an unknown path");

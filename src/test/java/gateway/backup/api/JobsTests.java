@@ -1,6 +1,9 @@
 package gateway.backup.api;
 
-import static io.restassured.RestAssured.given;
+import static gateway.backup.TestApi.asOwner;
+import static gateway.backup.TestApi.multipart;
+import static gateway.backup.TestApi.fixtureFile;
+import static gateway.backup.TestApi.RESTORE_OPERATIONS;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.nullValue;
@@ -103,7 +106,7 @@ class JobsTests {
     void shouldEndAFailedRestoresJobFailedWithItsMessage() throws Exception {
         Path broken = Files.createTempFile("broken", ".json");
         Files.writeString(broken, "{\"version\": \"9.9\"}");
-        String jobId = given().header("Authorization", "Bearer " + TestTokens.owner())
+        String jobId = asOwner()
                 .queryParam("includeChannels", true).queryParam("includeModels", true).queryParam("includeAPIKeys", true)
                 .queryParam("channelConflictStrategy", "skip").queryParam("modelConflictStrategy", "skip")
                 .queryParam("modelPriceConflictStrategy", "skip").queryParam("apiKeyConflictStrategy", "skip")
@@ -117,9 +120,7 @@ class JobsTests {
                 .body("data.backupJob.message", containsString("Unsupported backup version \"9.9\""));
 
         // The GraphQL multipart restore: its payload names its job.
-        String restoreJob = given().header("Authorization", "Bearer " + TestTokens.owner())
-                .multiPart("operations", MultipartRestoreTests.OPERATIONS.replace("success message", "success message jobId"))
-                .multiPart("map", "{\"0\":[\"variables.file\"]}")
+        String restoreJob = multipart(asOwner(), RESTORE_OPERATIONS.replace("success message", "success message jobId"))
                 .multiPart("0", broken.toFile(), "application/json")
                 .post("/graphql").then().statusCode(200)
                 .body("data.restore.success", equalTo(false))
@@ -135,22 +136,20 @@ class JobsTests {
 
     @Test
     void shouldCountTheRowsOfASucceededRestore() throws Exception {
-        String restoreJob = given().header("Authorization", "Bearer " + TestTokens.owner())
-                .multiPart("operations", MultipartRestoreTests.OPERATIONS.replace("success message", "success message jobId"))
-                .multiPart("map", "{\"0\":[\"variables.file\"]}")
-                .multiPart("0", MultipartRestoreTests.fixture(), "application/json")
+        String restoreJob = multipart(asOwner(), RESTORE_OPERATIONS.replace("success message", "success message jobId"))
+                .multiPart("0", fixtureFile(), "application/json")
                 .post("/graphql").then().statusCode(200)
                 .body("data.restore.success", equalTo(true))
                 .extract().path("data.restore.jobId");
         long elements = 0;
-        JsonNode file = JSON.readTree(MultipartRestoreTests.fixture());
+        JsonNode file = JSON.readTree(fixtureFile());
         for (JsonNode section : file) {
             elements += section.isArray() ? section.size() : 0;
         }
         GraphQLClient.post("{ backupJob(id: \"" + restoreJob + "\") { kind outcome rowsDone bytes message } }")
                 .body("data.backupJob.outcome", equalTo("succeeded"))
                 .body("data.backupJob.rowsDone", equalTo((int) elements))
-                .body("data.backupJob.bytes", equalTo((int) MultipartRestoreTests.fixture().length()))
+                .body("data.backupJob.bytes", equalTo((int) fixtureFile().length()))
                 .body("data.backupJob.message", containsString("Restore completed"));
     }
 

@@ -1,5 +1,11 @@
 package gateway.backup.api;
 
+import static gateway.backup.TestApi.as;
+import static gateway.backup.TestApi.asOwner;
+import static gateway.backup.TestApi.multipart;
+import static gateway.backup.TestApi.fixtureFile;
+import static gateway.backup.TestApi.RESTORE_OPERATIONS;
+import static gateway.backup.TestApi.RESTORE_QUERY;
 import static io.restassured.RestAssured.given;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
@@ -11,7 +17,6 @@ import gateway.backup.security.TestTokens;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import jakarta.inject.Inject;
-import java.io.File;
 import java.net.URL;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -25,13 +30,6 @@ import org.junit.jupiter.api.Test;
 /** The restore mutation called exactly as the gateway's admin UI calls it: a GraphQL multipart request. */
 @QuarkusTest
 class MultipartRestoreTests {
-
-    static final String QUERY = "mutation Restore($file: Upload!, $input: RestoreOptionsInput!) { restore(file: $file, input: $input) "
-            + "{ success message report { kinds { kind created updated skipped } warningCount warnings } } }";
-    static final String INPUT = "{\"includeChannels\":true,\"includeModelPrices\":true,\"includeModels\":true,"
-            + "\"includeAPIKeys\":true,\"includeUsageStats\":true,\"channelConflictStrategy\":\"skip\","
-            + "\"modelConflictStrategy\":\"skip\",\"modelPriceConflictStrategy\":\"skip\",\"apiKeyConflictStrategy\":\"skip\"}";
-    static final String OPERATIONS = "{\"query\":\"" + QUERY.replace("\"", "\\\"") + "\",\"variables\":{\"file\":null,\"input\":" + INPUT + "}}";
 
     @Inject
     TestDatabase db;
@@ -47,18 +45,12 @@ class MultipartRestoreTests {
         db.reset();
     }
 
-    static File fixture() throws Exception {
-        return new File(MultipartRestoreTests.class.getResource("/fixtures/backup-v1.2-small.json").toURI());
-    }
-
     @Test
     void shouldRestoreAMultipartUploadAtBothPaths() throws Exception {
         for (String path : new String[] {"/admin/graphql", "/graphql"}) {
             db.reset();
-            given().header("Authorization", "Bearer " + TestTokens.owner())
-                    .multiPart("operations", OPERATIONS)
-                    .multiPart("map", "{\"0\":[\"variables.file\"]}")
-                    .multiPart("0", fixture(), "application/json")
+            multipart(asOwner(), RESTORE_OPERATIONS)
+                    .multiPart("0", fixtureFile(), "application/json")
                     .post(path).then().statusCode(200)
                     .body("data.restore.success", equalTo(true))
                     .body("data.restore.message", containsString("Restore completed"))
@@ -73,12 +65,10 @@ class MultipartRestoreTests {
 
     @Test
     void shouldRollBackADryRunAndSayItWasOne() throws Exception {
-        String operations = OPERATIONS.replace("report {", "report { dryRun").replace("\"apiKeyConflictStrategy\":\"skip\"}",
+        String operations = RESTORE_OPERATIONS.replace("report {", "report { dryRun").replace("\"apiKeyConflictStrategy\":\"skip\"}",
                 "\"apiKeyConflictStrategy\":\"skip\",\"dryRun\":true}");
-        given().header("Authorization", "Bearer " + TestTokens.owner())
-                .multiPart("operations", operations)
-                .multiPart("map", "{\"0\":[\"variables.file\"]}")
-                .multiPart("0", fixture(), "application/json")
+        multipart(asOwner(), operations)
+                .multiPart("0", fixtureFile(), "application/json")
                 .post("/admin/graphql").then().statusCode(200)
                 .body("data.restore.success", equalTo(true))
                 .body("data.restore.message", containsString("Dry run, nothing written"))
@@ -91,7 +81,7 @@ class MultipartRestoreTests {
     @Test
     void shouldWorkWithTheAdminUiExampleScript() throws Exception {
         Path script = Path.of("scripts/restore-multipart.sh"); // the copy README gives users
-        ProcessBuilder withToken = new ProcessBuilder("bash", script.toString(), fixture().getPath(),
+        ProcessBuilder withToken = new ProcessBuilder("bash", script.toString(), fixtureFile().getPath(),
                 base.toString().replaceAll("/$", "")).redirectErrorStream(true);
         withToken.environment().put("TOKEN", TestTokens.owner());
         Process run = withToken.start();
@@ -106,8 +96,7 @@ class MultipartRestoreTests {
     void shouldAnswerBadInputInThePayload() throws Exception {
         Path broken = Files.createTempFile("broken", ".json");
         Files.writeString(broken, "{\"version\": \"9.9\"}");
-        given().header("Authorization", "Bearer " + TestTokens.owner())
-                .multiPart("operations", OPERATIONS).multiPart("map", "{\"0\":[\"variables.file\"]}")
+        multipart(asOwner(), RESTORE_OPERATIONS)
                 .multiPart("0", broken.toFile(), "application/json")
                 .post("/graphql").then().statusCode(200)
                 .body("data.restore.success", equalTo(false))
@@ -117,28 +106,27 @@ class MultipartRestoreTests {
 
     @Test
     void shouldRejectMalformedMultipartRequests() throws Exception {
-        given().header("Authorization", "Bearer " + TestTokens.owner())
-                .multiPart("operations", "not json").multiPart("map", "{\"0\":[\"variables.file\"]}")
-                .multiPart("0", fixture(), "application/json")
+        multipart(asOwner(), "not json")
+                .multiPart("0", fixtureFile(), "application/json")
                 .post("/graphql").then().statusCode(400).body("errors[0].message", containsString("operations and map"));
-        given().header("Authorization", "Bearer " + TestTokens.owner())
-                .multiPart("operations", OPERATIONS).multiPart("map", "{\"1\":[\"variables.file\"]}")
-                .multiPart("0", fixture(), "application/json")
+        asOwner()
+                .multiPart("operations", RESTORE_OPERATIONS).multiPart("map", "{\"1\":[\"variables.file\"]}")
+                .multiPart("0", fixtureFile(), "application/json")
                 .post("/graphql").then().statusCode(400).body("errors[0].message", containsString("no such file"));
-        given().header("Authorization", "Bearer " + TestTokens.owner())
-                .multiPart("operations", OPERATIONS).multiPart("map", "{\"0\":[\"query\"]}")
-                .multiPart("0", fixture(), "application/json")
+        asOwner()
+                .multiPart("operations", RESTORE_OPERATIONS).multiPart("map", "{\"0\":[\"query\"]}")
+                .multiPart("0", fixtureFile(), "application/json")
                 .post("/graphql").then().statusCode(400).body("errors[0].message", containsString("must point at variables"));
-        given().header("Authorization", "Bearer " + TestTokens.owner())
-                .multiPart("map", "{\"0\":[\"variables.file\"]}").multiPart("0", fixture(), "application/json")
+        asOwner()
+                .multiPart("map", "{\"0\":[\"variables.file\"]}").multiPart("0", fixtureFile(), "application/json")
                 .post("/graphql").then().statusCode(400).body("errors[0].message", containsString("operations part is missing"));
         assertEquals(0, db.count("channels"));
     }
 
     @Test
     void shouldNotAcceptAFilePathAsUpload() {
-        given().header("Authorization", "Bearer " + TestTokens.owner()).contentType("application/json")
-                .body(Map.of("query", QUERY, "variables", Map.of("file", "/etc/passwd", "input", Map.of(
+        asOwner().contentType("application/json")
+                .body(Map.of("query", RESTORE_QUERY, "variables", Map.of("file", "/etc/passwd", "input", Map.of(
                         "includeChannels", true, "includeModels", true, "includeAPIKeys", true,
                         "channelConflictStrategy", "skip", "modelConflictStrategy", "skip",
                         "modelPriceConflictStrategy", "skip", "apiKeyConflictStrategy", "skip"))))
@@ -149,18 +137,18 @@ class MultipartRestoreTests {
 
     @Test
     void shouldRequireAnOwner() throws Exception {
-        given().multiPart("operations", OPERATIONS).multiPart("map", "{\"0\":[\"variables.file\"]}")
-                .multiPart("0", fixture(), "application/json").post("/admin/graphql").then().statusCode(401);
-        given().header("Authorization", "Bearer " + TestTokens.member())
-                .multiPart("operations", OPERATIONS).multiPart("map", "{\"0\":[\"variables.file\"]}")
-                .multiPart("0", fixture(), "application/json")
+        given().multiPart("operations", RESTORE_OPERATIONS).multiPart("map", "{\"0\":[\"variables.file\"]}")
+                .multiPart("0", fixtureFile(), "application/json").post("/admin/graphql").then().statusCode(401);
+        as(TestTokens.member())
+                .multiPart("operations", RESTORE_OPERATIONS).multiPart("map", "{\"0\":[\"variables.file\"]}")
+                .multiPart("0", fixtureFile(), "application/json")
                 .post("/graphql").then().statusCode(403);
         assertEquals(0, db.count("channels"));
     }
 
     @Test
     void shouldServePlainGraphQLAtTheAdminPathToo() {
-        given().header("Authorization", "Bearer " + TestTokens.owner()).contentType("application/json")
+        asOwner().contentType("application/json")
                 .body(Map.of("query", "{ whoami }")).post("/admin/graphql").then().statusCode(200)
                 .body("data.whoami", equalTo("42"));
     }

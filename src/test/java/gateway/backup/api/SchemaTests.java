@@ -1,9 +1,8 @@
 package gateway.backup.api;
 
-import static io.restassured.RestAssured.given;
+import static gateway.backup.TestApi.asOwner;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import gateway.backup.security.TestTokens;
 import io.quarkus.test.junit.QuarkusTest;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -23,7 +22,7 @@ class SchemaTests {
         try (InputStream in = SchemaTests.class.getResourceAsStream("/schema.graphql")) {
             committed = new String(in.readAllBytes(), StandardCharsets.UTF_8);
         }
-        String printed = given().header("Authorization", "Bearer " + TestTokens.owner())
+        String printed = asOwner()
                 .get("/graphql/schema.graphql").then().statusCode(200).extract().asString();
         assertEquals(committed.strip(), printed.strip(),
                 "the GraphQL schema changed: if on purpose, copy the printed schema to src/test/resources/schema.graphql");

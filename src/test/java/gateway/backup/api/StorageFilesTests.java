@@ -1,6 +1,11 @@
 package gateway.backup.api;
 
-import static io.restassured.RestAssured.given;
+import static gateway.backup.TestApi.as;
+import static gateway.backup.TestApi.asOwner;
+import static gateway.backup.TestApi.multipart;
+import static gateway.backup.TestApi.fixture;
+import static gateway.backup.TestApi.fixturePath;
+import static gateway.backup.TestApi.RESTORE_OPERATIONS;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
@@ -104,7 +109,7 @@ class StorageFilesTests {
     /** A backup file of the database as it is now, from the export endpoint. */
     static Path exportFile() throws Exception {
         Path file = Files.createTempFile("export", ".json");
-        try (InputStream in = given().header("Authorization", "Bearer " + TestTokens.owner())
+        try (InputStream in = asOwner()
                 .get("/api/backups/export?includeChannels=true&includeModels=true&includeAPIKeys=true&compression=none")
                 .then().statusCode(200).extract().asInputStream()) {
             Files.copy(in, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
@@ -132,7 +137,7 @@ class StorageFilesTests {
     }
 
     static Response restoreFromStorage(int id, String name) {
-        return given().header("Authorization", "Bearer " + TestTokens.owner()).contentType("application/json")
+        return asOwner().contentType("application/json")
                 .body(Map.of("query", "mutation($name: String!) { restoreFromStorage(dataStorageID: " + id + ", name: $name, input: "
                         + INPUT + ") { " + REPORT + " } }", "variables", Map.of("name", name)))
                 .post("/graphql");
@@ -190,8 +195,7 @@ class StorageFilesTests {
         }
         db.reset();
         insertStorages();
-        JsonNode multipart = JSON.readTree(given().header("Authorization", "Bearer " + TestTokens.owner())
-                .multiPart("operations", MultipartRestoreTests.OPERATIONS).multiPart("map", "{\"0\":[\"variables.file\"]}")
+        JsonNode multipart = JSON.readTree(multipart(asOwner(), RESTORE_OPERATIONS)
                 .multiPart("0", file.toFile(), "application/json").post("/graphql").then().statusCode(200)
                 .extract().asString()).at("/data/restore");
         assertTrue(multipart.get("success").asBoolean(), multipart.toString());
@@ -225,7 +229,7 @@ class StorageFilesTests {
     @Test
     void shouldRefuseNamesThatAreNotBackupFilesBeforeReadingOrDeleting() throws Exception {
         // Valid backups where a bad name would lead: outside the folder, and inside under other names.
-        Path fixture = MultipartRestoreTests.fixture().toPath();
+        Path fixture = fixturePath();
         Path outside = Files.copy(fixture, directory.getParent().resolve("axonhub-backup-2026-01-01_00-00-00.json"));
         Files.copy(fixture, directory.resolve("notes.txt"));
         Files.copy(fixture, directory.resolve("other-2026-01-01_00-00-00.json"));
@@ -238,7 +242,7 @@ class StorageFilesTests {
             restoreFromStorage(FS, name).then().statusCode(200)
                     .body("data.restoreFromStorage.success", equalTo(false))
                     .body("data.restoreFromStorage.message", containsString("backup file"));
-            given().header("Authorization", "Bearer " + TestTokens.owner()).contentType("application/json")
+            asOwner().contentType("application/json")
                     .body(Map.of("query", "mutation($name: String!) { deleteBackupFile(dataStorageID: " + FS + ", name: $name) }",
                             "variables", Map.of("name", name)))
                     .post("/graphql").then().statusCode(200)
@@ -246,7 +250,7 @@ class StorageFilesTests {
         }
         for (String path : new String[] {"..%2Faxonhub-backup-2026-01-01_00-00-00.json", "notes.txt",
             ".tmp-1234-axonhub-backup-2026-01-01_00-00-00.json"}) {
-            given().urlEncodingEnabled(false).header("Authorization", "Bearer " + TestTokens.owner())
+            asOwner().urlEncodingEnabled(false)
                     .get("/api/backups/files/" + FS + "/" + path).then().statusCode(400)
                     .body("error", containsString("backup file"));
         }
@@ -272,21 +276,21 @@ class StorageFilesTests {
     @Test
     void shouldStreamABackupFileForDownload() throws Exception {
         String name = "axonhub-backup-2026-01-01_00-00-00.json";
-        byte[] content = Files.readAllBytes(MultipartRestoreTests.fixture().toPath());
+        byte[] content = fixture();
         for (int id : new int[] {FS, S3}) {
             try (BackupStorage storage = open(id)) {
-                put(storage, name, MultipartRestoreTests.fixture().toPath());
+                put(storage, name, fixturePath());
             }
-            Response download = given().header("Authorization", "Bearer " + TestTokens.owner())
+            Response download = asOwner()
                     .get("/api/backups/files/" + id + "/" + name);
             assertEquals(200, download.statusCode());
             assertEquals("attachment; filename=\"" + name + "\"", download.header("Content-Disposition"));
             assertTrue(download.contentType().startsWith("application/json"), download.contentType());
             assertArrayEquals(content, download.asByteArray());
         }
-        given().header("Authorization", "Bearer " + TestTokens.owner())
+        asOwner()
                 .get("/api/backups/files/" + FS + "/axonhub-backup-2026-01-02_00-00-00.json").then().statusCode(404);
-        given().header("Authorization", "Bearer " + TestTokens.member())
+        as(TestTokens.member())
                 .get("/api/backups/files/" + FS + "/" + name).then().statusCode(403);
     }
 

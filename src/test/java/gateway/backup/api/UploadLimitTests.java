@@ -1,11 +1,14 @@
 package gateway.backup.api;
 
-import static io.restassured.RestAssured.given;
+import static gateway.backup.TestApi.asOwner;
+import static gateway.backup.TestApi.multipart;
+import static gateway.backup.TestApi.fixture;
+import static gateway.backup.TestApi.fixtureFile;
+import static gateway.backup.TestApi.RESTORE_OPERATIONS;
 import static org.hamcrest.Matchers.containsString;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import gateway.backup.TestDatabase;
-import gateway.backup.security.TestTokens;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
@@ -38,10 +41,8 @@ class UploadLimitTests {
     @Test
     void shouldRefuseAMultipartUploadOverTheLimit() throws Exception {
         db.reset();
-        given().header("Authorization", "Bearer " + TestTokens.owner())
-                .multiPart("operations", MultipartRestoreTests.OPERATIONS)
-                .multiPart("map", "{\"0\":[\"variables.file\"]}")
-                .multiPart("0", MultipartRestoreTests.fixture(), "application/json")
+        multipart(asOwner(), RESTORE_OPERATIONS)
+                .multiPart("0", fixtureFile(), "application/json")
                 .post("/admin/graphql").then().statusCode(413)
                 .body("errors[0].message", containsString("larger than the limit of 2048 bytes"));
         assertEquals(0, db.count("channels"));
@@ -56,18 +57,18 @@ class UploadLimitTests {
     @Test
     void shouldRefuseAnImportOverTheLimit() throws Exception {
         db.reset();
-        given().header("Authorization", "Bearer " + TestTokens.owner())
-                .body(Files.readAllBytes(MultipartRestoreTests.fixture().toPath()))
+        asOwner()
+                .body(fixture())
                 .post("/api/backups/import?includeChannels=true&includeModels=true&includeAPIKeys=true"
                         + "&channelConflictStrategy=skip&modelConflictStrategy=skip&modelPriceConflictStrategy=skip"
                         + "&apiKeyConflictStrategy=skip")
-                .then().statusCode(413).body("error", containsString("larger than the upload limit of 2048 bytes"));
+                .then().statusCode(413).body("error", containsString("larger than the limit of 2048 bytes"));
         assertEquals(0, db.count("channels"));
     }
 
     @Test
     void shouldRefuseALargePlainGraphQLRequest() {
-        given().header("Authorization", "Bearer " + TestTokens.owner()).contentType("application/json")
+        asOwner().contentType("application/json")
                 .body("{\"query\": \"{ whoami }\", \"padding\": \"" + "x".repeat(5000) + "\"}")
                 .post("/graphql").then().statusCode(413)
                 .body("errors[0].message", containsString("send files as a multipart request"));
@@ -77,7 +78,7 @@ class UploadLimitTests {
     void shouldSendLargeBackupsToTheExportEndpoint() {
         db.reset();
         db.runScript("/backup-dataset.sql");
-        given().header("Authorization", "Bearer " + TestTokens.owner()).contentType("application/json")
+        asOwner().contentType("application/json")
                 .body(Map.of("query", "mutation { backup(input: {includeChannels: true, includeModels: true, "
                         + "includeAPIKeys: true}) { success data message } }"))
                 .post("/graphql").then().statusCode(200)

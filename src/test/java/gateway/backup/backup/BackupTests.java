@@ -1,5 +1,6 @@
 package gateway.backup.backup;
 
+import static gateway.backup.TestApi.asOwner;
 import static io.restassured.RestAssured.given;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -16,7 +17,6 @@ import jakarta.inject.Inject;
 import java.io.ByteArrayInputStream;
 import java.util.ArrayList;
 import java.util.HashSet;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -48,7 +48,7 @@ class BackupTests {
     /** Runs the GraphQL backup and returns its payload. */
     static JsonNode backupPayload(String options) {
         String query = "mutation { backup(input: {" + options + "}) { success message data } }";
-        String body = given().header("Authorization", "Bearer " + TestTokens.owner())
+        String body = asOwner()
                 .contentType("application/json").body(Map.of("query", query))
                 .post("/graphql").then().statusCode(200).extract().asString();
         try {
@@ -67,7 +67,7 @@ class BackupTests {
 
     /** An owner's request that does not ask for gzip (HTTP clients ask by default). */
     static io.restassured.specification.RequestSpecification plainOwner() {
-        return given().header("Authorization", "Bearer " + TestTokens.owner())
+        return asOwner()
                 .config(io.restassured.RestAssured.config().decoderConfig(
                         io.restassured.config.DecoderConfig.decoderConfig().noContentDecoders()));
     }
@@ -315,10 +315,10 @@ class BackupTests {
 
     @Test
     void shouldRejectExportWithoutRequiredOptions() {
-        given().header("Authorization", "Bearer " + TestTokens.owner())
+        asOwner()
                 .get("/api/backups/export?includeChannels=true&includeModels=true")
                 .then().statusCode(400).body("error", org.hamcrest.Matchers.containsString("includeAPIKeys"));
-        given().header("Authorization", "Bearer " + TestTokens.owner())
+        asOwner()
                 .get("/api/backups/export?includeChannels=yes&includeModels=true&includeAPIKeys=false")
                 .then().statusCode(400).body("error", org.hamcrest.Matchers.containsString("includeChannels"));
     }

@@ -1,7 +1,7 @@
 package gateway.backup.crypto;
 
-import static io.restassured.RestAssured.given;
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static gateway.backup.TestApi.SKIP_ALL;
+import static gateway.backup.TestApi.asOwner;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -10,7 +10,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import gateway.backup.TestDatabase;
 import gateway.backup.schedule.AutoBackupTests;
-import gateway.backup.security.TestTokens;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
@@ -41,8 +40,6 @@ class EncryptedBackupTests {
     static final Path KEYS = Path.of("target/test-age");
     static final ObjectMapper JSON = new ObjectMapper();
     static final String ALL = "compression=none&includeChannels=true&includeModels=true&includeAPIKeys=true&includeUsageStats=true";
-    static final String RESTORE_ALL = "includeChannels=true&includeModels=true&includeAPIKeys=true"
-            + "&channelConflictStrategy=skip&modelConflictStrategy=skip&modelPriceConflictStrategy=skip&apiKeyConflictStrategy=skip";
 
     /** A key pair made once per build by age-keygen, in target/test-age; the service gets its public key and identity file. */
     public static class WithKeys implements QuarkusTestProfile {
@@ -159,13 +156,13 @@ class EncryptedBackupTests {
     // --- helpers
 
     static Response export(String query) {
-        return given().header("Authorization", "Bearer " + TestTokens.owner()).get("/api/backups/export?" + query)
+        return asOwner().get("/api/backups/export?" + query)
                 .then().statusCode(200).extract().response();
     }
 
     static Response restore(byte[] body) {
-        return given().header("Authorization", "Bearer " + TestTokens.owner()).contentType("application/octet-stream")
-                .body(body).post("/api/backups/import?" + RESTORE_ALL).then().extract().response();
+        return asOwner().contentType("application/octet-stream")
+                .body(body).post("/api/backups/import?" + SKIP_ALL).then().extract().response();
     }
 
     static Path write(byte[] bytes) throws IOException {

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import gateway.backup.TestApi;
 import gateway.backup.TestDatabase;
 import gateway.backup.security.Roles;
 import gateway.backup.security.TestTokens;
@@ -247,7 +248,7 @@ public class FaultsIT {
 
     @Test
     void shouldComeBackAfterPostgreSQLRestartsWithoutRestartingTheService() throws Exception {
-        Path fixture = Path.of("src/test/resources/fixtures/backup-v1.2-small.json");
+        Path fixture = TestApi.fixturePath();
         try (PackagedService service = PackagedService.start(WORK, DATABASE, postgres.port, secret)) {
             service.awaitReadiness(200, 90);
             sql("truncate " + TestDatabase.GATEWAY_TABLES + " restart identity");

@@ -9,13 +9,12 @@ import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import gateway.backup.TestApi;
 import gateway.backup.TestDatabase;
 import gateway.backup.security.Roles;
 import gateway.backup.security.TestTokens;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import java.io.IOException;
-import java.io.InputStream;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -29,9 +28,7 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
@@ -52,30 +49,29 @@ class GracefulShutdownIT {
     static final int REQUESTS = 100_000; // + one usage log each: 200,000 usage rows
     static final Path WORK = Path.of("target/graceful-shutdown-it");
 
-    Process service;
+    PackagedService service;
 
     @AfterEach
-    void stopService() {
-        if (service != null && service.isAlive()) {
-            service.destroyForcibly();
+    void stopService() throws InterruptedException {
+        if (service != null) {
+            service.close();
         }
     }
 
     @Test
     void shouldRollBackARestoreAndExitWithinTheGracePeriodOnSigterm() throws Exception {
         Files.createDirectories(WORK);
-        Path log = WORK.resolve("service.log");
         String secret = "graceful-shutdown-it-" + UUID.randomUUID();
-        int port = freePort();
-        service = start(port, secret, log);
+        service = PackagedService.start(WORK, DATABASE, 5432, secret);
+        Path log = service.log;
         Path backup = writeBackup(WORK.resolve("backup-200k-usage-rows.json")); // while the service starts
-        awaitReady(port, log);
+        service.awaitReadiness(200, 60);
 
         Map<String, Long> before = rowCounts();
         HttpClient client = HttpClient.newHttpClient();
         String token = TestTokens.sign(TestTokens.ISSUER, Set.of(Roles.OWNER), Instant.now().plus(Duration.ofHours(1)), secret);
         CompletableFuture<HttpResponse<String>> answer = client.sendAsync(HttpRequest.newBuilder(URI.create(
-                "http://127.0.0.1:" + port + "/api/backups/import?includeChannels=true&includeModels=true&includeAPIKeys=true"
+                "http://127.0.0.1:" + service.port + "/api/backups/import?includeChannels=true&includeModels=true&includeAPIKeys=true"
                         + "&channelConflictStrategy=skip&modelConflictStrategy=skip&modelPriceConflictStrategy=skip"
                         + "&apiKeyConflictStrategy=skip"))
                 .header("Authorization", "Bearer " + token)
@@ -84,8 +80,8 @@ class GracefulShutdownIT {
         awaitUsageInsertsInATransaction(answer, log);
         long grace = terminationGracePeriodSeconds();
         long signalled = System.nanoTime();
-        service.destroy(); // SIGTERM, as the kubelet sends it
-        boolean exited = service.waitFor(grace, TimeUnit.SECONDS);
+        service.process.destroy(); // SIGTERM, as the kubelet sends it
+        boolean exited = service.process.waitFor(grace, TimeUnit.SECONDS);
         long seconds = TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - signalled);
         String output = Files.readString(log);
         assertTrue(exited, "still running " + grace + " s after SIGTERM:\n" + tail(output));
@@ -106,10 +102,7 @@ class GracefulShutdownIT {
     /** The fixture's configuration sections, then REQUESTS usage requests and as many usage logs, streamed to disk. */
     static Path writeBackup(Path file) throws IOException {
         ObjectMapper json = new ObjectMapper();
-        JsonNode fixture;
-        try (InputStream in = GracefulShutdownIT.class.getResourceAsStream("/fixtures/backup-v1.2-small.json")) {
-            fixture = json.readTree(in);
-        }
+        JsonNode fixture = json.readTree(TestApi.fixture());
         ObjectNode request = (ObjectNode) fixture.get("usage_requests").get(0).deepCopy();
         ObjectNode usageLog = (ObjectNode) fixture.get("usage_logs").get(0).deepCopy();
         Instant start = Instant.parse("2025-01-01T00:00:00Z");
@@ -138,44 +131,6 @@ class GracefulShutdownIT {
             out.writeEndObject();
         }
         return file;
-    }
-
-    private static Process start(int port, String secret, Path log) throws IOException {
-        Path tmp = Files.createDirectories(WORK.resolve("tmp"));
-        List<String> command = new ArrayList<>(List.of(DockerfileIT.javaBinary()));
-        // The image's JVM options, with its /tmp emptyDir replaced by a directory under target/.
-        for (String option : new DockerfileJvm().javaOptions()) {
-            command.add(option.startsWith("-Djava.io.tmpdir=") ? "-Djava.io.tmpdir=" + tmp.toAbsolutePath() : option);
-        }
-        command.addAll(List.of("-XX:MaxRAM=768m", "-jar", "target/quarkus-app/quarkus-run.jar"));
-        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
-        Map<String, String> env = builder.environment();
-        env.put("QUARKUS_HTTP_PORT", String.valueOf(port));
-        env.put("QUARKUS_DATASOURCE_JDBC_URL", JDBC_URL);
-        env.put("QUARKUS_DATASOURCE_REACTIVE_URL", "postgresql://127.0.0.1:5432/" + DATABASE);
-        env.put("QUARKUS_DATASOURCE_USERNAME", "gateway");
-        env.put("QUARKUS_DATASOURCE_PASSWORD", "gateway");
-        env.put("GATEWAY_BACKUP_JWT_SECRET", secret);
-        env.put("GATEWAY_BACKUP_RESTORE_UPLOAD_DIRECTORY", tmp.resolve("uploads").toAbsolutePath().toString());
-        return builder.start();
-    }
-
-    private void awaitReady(int port, Path log) throws Exception {
-        HttpClient client = HttpClient.newHttpClient();
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-        while (System.nanoTime() < deadline) {
-            assertTrue(service.isAlive(), "the service stopped:\n" + tail(Files.readString(log)));
-            try {
-                if (client.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/q/health/ready")).build(),
-                        HttpResponse.BodyHandlers.discarding()).statusCode() == 200) {
-                    return;
-                }
-            } catch (IOException notYet) {
-                // not listening yet
-            }
-            Thread.sleep(200);
-        }
-        throw new AssertionError("not ready within 60 s:\n" + tail(Files.readString(log)));
     }
 
     /** Waits until the service's restore transaction is writing usage rows (seen in pg_stat_activity). */
@@ -213,12 +168,6 @@ class GracefulShutdownIT {
     private static long terminationGracePeriodSeconds() {
         return Manifests.single(PlainManifestsTests.kustomization(PlainManifestsTests.DEPLOYMENT), Deployment.class)
                 .getSpec().getTemplate().getSpec().getTerminationGracePeriodSeconds();
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
-        }
     }
 
     private static String tail(String output) {

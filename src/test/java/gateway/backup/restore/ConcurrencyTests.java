@@ -1,6 +1,6 @@
 package gateway.backup.restore;
 
-import static io.restassured.RestAssured.given;
+import static gateway.backup.TestApi.asOwner;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -9,7 +9,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import gateway.backup.TestDatabase;
-import gateway.backup.security.TestTokens;
 import io.agroal.api.AgroalDataSource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.response.Response;
@@ -22,7 +21,6 @@ import java.sql.Statement;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -64,14 +62,6 @@ public class ConcurrencyTests {
     @BeforeEach
     void empty() {
         db.reset();
-    }
-
-    private Map<String, Long> rowCounts() {
-        Map<String, Long> counts = new LinkedHashMap<>();
-        for (String table : TestDatabase.GATEWAY_TABLES.split(",\\s*")) {
-            counts.put(table, db.count(table));
-        }
-        return counts;
     }
 
     /** The fixture's configuration, then {@code requests} usage requests with one usage log each. */
@@ -140,8 +130,8 @@ public class ConcurrencyTests {
         Path file = usageFile(2000);
         try {
             List<Response> answers = together(List.of(
-                    () -> given().header("Authorization", "Bearer " + TestTokens.owner()).body(file.toFile()).post(IMPORT),
-                    () -> given().header("Authorization", "Bearer " + TestTokens.owner()).body(file.toFile()).post(IMPORT)),
+                    () -> asOwner().body(file.toFile()).post(IMPORT),
+                    () -> asOwner().body(file.toFile()).post(IMPORT)),
                     300);
             for (Response answer : answers) {
                 assertEquals(200, answer.statusCode(), answer.asString());
@@ -167,20 +157,20 @@ public class ConcurrencyTests {
     void shouldFinishTwentyConcurrentBackupsAndRestores() throws Exception {
         Path file = usageFile(200);
         try {
-            given().header("Authorization", "Bearer " + TestTokens.owner()).body(file.toFile()).post(IMPORT)
+            asOwner().body(file.toFile()).post(IMPORT)
                     .then().statusCode(200);
-            Map<String, Long> once = rowCounts();
+            Map<String, Long> once = db.rowCounts();
             List<Callable<String>> runs = new ArrayList<>();
             for (int i = 0; i < MIXED_RUNS; i++) {
                 if (i % 2 == 0) {
                     runs.add(() -> {
-                        Response r = given().header("Authorization", "Bearer " + TestTokens.owner()).body(file.toFile()).post(IMPORT);
+                        Response r = asOwner().body(file.toFile()).post(IMPORT);
                         assertEquals(200, r.statusCode(), r.asString());
                         return "restore";
                     });
                 } else {
                     runs.add(() -> {
-                        Response r = given().header("Authorization", "Bearer " + TestTokens.owner()).get(EXPORT);
+                        Response r = asOwner().get(EXPORT);
                         assertEquals(200, r.statusCode());
                         JsonNode backup = JSON.readTree(r.asInputStream());
                         assertEquals(200, backup.get("usage_requests").size(), "a complete backup");
@@ -191,7 +181,7 @@ public class ConcurrencyTests {
             }
             List<String> done = together(runs, 300);
             assertEquals(MIXED_RUNS, done.size());
-            assertEquals(once, rowCounts(), "ten more restores of the same file added nothing");
+            assertEquals(once, db.rowCounts(), "ten more restores of the same file added nothing");
         } finally {
             Files.deleteIfExists(file);
         }
@@ -201,7 +191,7 @@ public class ConcurrencyTests {
     void shouldKeepABackupConsistentWhileRequestsAndLogsAreWritten() throws Exception {
         Path file = usageFile(1000);
         try {
-            given().header("Authorization", "Bearer " + TestTokens.owner()).body(file.toFile()).post(IMPORT)
+            asOwner().body(file.toFile()).post(IMPORT)
                     .then().statusCode(200);
         } finally {
             Files.deleteIfExists(file);
@@ -228,7 +218,7 @@ public class ConcurrencyTests {
         try {
             Wait.until(() -> written.get() > 20, "the writer is running");
             long startedAt = written.get();
-            Response response = given().header("Authorization", "Bearer " + TestTokens.owner()).get(EXPORT);
+            Response response = asOwner().get(EXPORT);
             assertEquals(200, response.statusCode());
             long endedAt = written.get();
             JsonNode backup = JSON.readTree(response.asInputStream());

@@ -1,5 +1,9 @@
 package gateway.backup.restore;
 
+import static gateway.backup.TestApi.asOwner;
+import static gateway.backup.TestApi.importFile;
+import static gateway.backup.TestApi.fixture;
+import static gateway.backup.TestApi.SKIP_ALL;
 import static io.restassured.RestAssured.given;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -16,22 +20,20 @@ import io.restassured.config.DecoderConfig;
 import io.restassured.response.Response;
 import jakarta.inject.Inject;
 import java.io.ByteArrayOutputStream;
-import java.io.InputStream;
 import java.util.ArrayList;
-import java.util.Iterator;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.zip.GZIPOutputStream;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 @QuarkusTest
 class RestoreTests {
 
     static final ObjectMapper JSON = new ObjectMapper();
-    static final String SKIP_ALL = "includeChannels=true&includeModels=true&includeAPIKeys=true"
-            + "&channelConflictStrategy=skip&modelConflictStrategy=skip&modelPriceConflictStrategy=skip"
-            + "&apiKeyConflictStrategy=skip";
     static final String USAGE_SNAPSHOT = "select string_agg(format('%s|%s|%s|%s|%s|%s|%s|%s|%s', r.created_at, r.model_id, "
             + "p.name, c.name, k.key, l.prompt_tokens, l.completion_tokens, l.total_cost, l.cost_price_reference_id), "
             + "E'\\n' order by r.created_at, r.model_id) from requests r join projects p on p.id = r.project_id "
@@ -46,19 +48,8 @@ class RestoreTests {
         db.reset();
     }
 
-    static byte[] fixture() throws Exception {
-        try (InputStream in = RestoreTests.class.getResourceAsStream("/fixtures/backup-v1.2-small.json")) {
-            return in.readAllBytes();
-        }
-    }
-
     static ObjectNode fixtureJson() throws Exception {
         return (ObjectNode) JSON.readTree(fixture());
-    }
-
-    static Response importFile(byte[] body, String params) {
-        return given().header("Authorization", "Bearer " + TestTokens.owner()).contentType("application/json")
-                .body(body).post("/api/backups/import?" + params);
     }
 
     static JsonNode restoreOk(byte[] body, String params) throws Exception {
@@ -151,8 +142,18 @@ class RestoreTests {
                 "a request found here already restores nothing, so it warns of nothing: " + report.get("warnings"));
     }
 
-    @Test
-    void shouldSkipOverwriteOrRefuseAnExistingRowOfEachKind() throws Exception {
+    /** The conflict strategy of each kind → the value the changed file has for one row of that kind. */
+    static final Map<String, String> CHANGED_ROW = new LinkedHashMap<>();
+    static {
+        CHANGED_ROW.put("channelConflictStrategy", "select base_url from channels where name = 'OpenAI Main'");
+        CHANGED_ROW.put("modelConflictStrategy", "select name from models where model_id = 'gpt-4o'");
+        CHANGED_ROW.put("modelPriceConflictStrategy", "select price::text from channel_model_prices where model_id = 'gpt-4o'");
+        CHANGED_ROW.put("projectConflictStrategy", "select description from projects where name = 'Research'");
+        CHANGED_ROW.put("apiKeyConflictStrategy", "select name from api_keys where key = 'ah-research-key-0001'");
+    }
+
+    /** The fixture restored, and the fixture with one row of each kind changed. */
+    byte[] restoredFixtureAndAChangedCopy() throws Exception {
         restoreOk(fixture(), SKIP_ALL);
         ObjectNode changed = fixtureJson();
         ((ObjectNode) changed.get("channels").get(0)).put("base_url", "https://changed.example");
@@ -160,29 +161,58 @@ class RestoreTests {
         ((ObjectNode) changed.get("channel_model_prices").get(0)).set("price", JSON.readTree("{\"items\": [\"changed\"]}"));
         ((ObjectNode) changed.get("projects").get(1)).put("description", "Changed project");
         ((ObjectNode) changed.get("api_keys").get(0)).put("name", "changed-key");
-        byte[] file = JSON.writeValueAsBytes(changed);
-        Map<String, String> checks = Map.of(
-                "channelConflictStrategy", "select base_url from channels where name = 'OpenAI Main'",
-                "modelConflictStrategy", "select name from models where model_id = 'gpt-4o'",
-                "modelPriceConflictStrategy", "select price::text from channel_model_prices where model_id = 'gpt-4o'",
-                "projectConflictStrategy", "select description from projects where name = 'Research'",
-                "apiKeyConflictStrategy", "select name from api_keys where key = 'ah-research-key-0001'");
-        for (var check : checks.entrySet()) {
-            String strategy = check.getKey();
-            String original = db.column(check.getValue()).get(0);
+        return JSON.writeValueAsBytes(changed);
+    }
 
-            restoreOk(file, withStrategy(strategy, "skip"));
-            assertEquals(original, db.column(check.getValue()).get(0), strategy + "=skip keeps the row");
+    /** Import parameters with every conflict strategy set to {@code value}. */
+    static String everyStrategy(String value) {
+        return SKIP_ALL.replace("=skip", "=" + value) + "&projectConflictStrategy=" + value;
+    }
 
-            String before = everything();
-            Response refused = importFile(file, withStrategy(strategy, "error"));
-            assertEquals(400, refused.statusCode(), strategy);
-            assertTrue(refused.asString().contains("already exists"), refused.asString());
-            assertEquals(before, everything(), strategy + "=error writes nothing");
+    List<String> changedRows() {
+        return CHANGED_ROW.values().stream().map(sql -> db.column(sql).get(0)).toList();
+    }
 
-            JsonNode report = restoreOk(file, withStrategy(strategy, "overwrite"));
-            assertFalse(original.equals(db.column(check.getValue()).get(0)), strategy + "=overwrite replaces the row");
-            assertTrue(report.toString().matches(".*\"updated\":[1-9].*"), report.toString());
+    @Test
+    void shouldKeepEveryExistingRowWithStrategySkip() throws Exception {
+        byte[] file = restoredFixtureAndAChangedCopy();
+        List<String> original = changedRows();
+
+        JsonNode report = restoreOk(file, everyStrategy("skip"));
+
+        assertEquals(original, changedRows());
+        for (JsonNode counts : report.get("kinds")) {
+            assertEquals(0, counts.get("updated").asLong(), counts.toString());
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"channelConflictStrategy", "modelConflictStrategy", "modelPriceConflictStrategy",
+            "projectConflictStrategy", "apiKeyConflictStrategy"})
+    void shouldRefuseAnExistingRowWithStrategyErrorAndWriteNothing(String strategy) throws Exception {
+        byte[] file = restoredFixtureAndAChangedCopy();
+        String before = everything();
+
+        Response refused = importFile(file, withStrategy(strategy, "error"));
+
+        assertEquals(400, refused.statusCode(), strategy);
+        assertTrue(refused.asString().contains("already exists"), refused.asString());
+        assertEquals(before, everything(), strategy + "=error writes nothing");
+    }
+
+    @Test
+    void shouldReplaceEveryExistingRowWithStrategyOverwrite() throws Exception {
+        byte[] file = restoredFixtureAndAChangedCopy();
+        List<String> original = changedRows();
+
+        JsonNode report = restoreOk(file, everyStrategy("overwrite"));
+
+        List<String> now = changedRows();
+        for (int i = 0; i < original.size(); i++) {
+            assertFalse(original.get(i).equals(now.get(i)), "overwrite replaces " + now.get(i));
+        }
+        for (String kind : List.of("channels", "models", "channel_model_prices", "projects", "api_keys")) {
+            assertTrue(counted(report, kind, "updated") >= 1, kind + ": " + report);
         }
         assertEquals(List.of("active", "archived"),
                 db.column("select status from channel_model_price_versions v join channel_model_prices p "
@@ -199,12 +229,12 @@ class RestoreTests {
         byte[] file = JSON.writeValueAsBytes(changed);
         String params = withStrategy("channelConflictStrategy", "overwrite");
         String before = everything();
-        List<Long> rowsBefore = rowCounts();
+        Map<String, Long> rowsBefore = db.rowCounts();
 
         JsonNode dry = restoreOk(file, params + "&dryRun=true");
         assertTrue(dry.get("dryRun").asBoolean(), dry.toString());
         assertEquals(before, everything(), "a dry run writes nothing");
-        assertEquals(rowsBefore, rowCounts(), "every table keeps its rows");
+        assertEquals(rowsBefore, db.rowCounts(), "every table keeps its rows");
         assertEquals(2, counted(dry, "channels", "updated"), "overwrite updates every channel of the file");
         assertEquals(1, counted(dry, "projects", "created"), dry.toString());
 
@@ -213,10 +243,6 @@ class RestoreTests {
         assertEquals(dry.get("kinds"), real.get("kinds"), "the dry run reports exactly what the real run does");
         assertEquals(dry.get("warnings"), real.get("warnings"));
         assertEquals("https://changed.example", db.column("select base_url from channels where name = 'OpenAI Main'").get(0));
-    }
-
-    List<Long> rowCounts() {
-        return java.util.Arrays.stream(TestDatabase.GATEWAY_TABLES.split(", ")).map(db::count).toList();
     }
 
     @Test
@@ -371,7 +397,7 @@ class RestoreTests {
     void shouldRoundTripUsageThroughABackup() throws Exception {
         restoreOk(fixture(), SKIP_ALL);
         String before = db.column(USAGE_SNAPSHOT).get(0);
-        byte[] backup = given().header("Authorization", "Bearer " + TestTokens.owner())
+        byte[] backup = asOwner()
                 .config(io.restassured.RestAssured.config().decoderConfig(DecoderConfig.decoderConfig().noContentDecoders()))
                 .get("/api/backups/export?includeChannels=true&includeModels=true&includeAPIKeys=true&includeRequestLogs=true")
                 .asByteArray();
@@ -387,7 +413,7 @@ class RestoreTests {
     @Test
     void shouldAddNothingWhenAFileWithoutApiKeysIsRestoredAgain() throws Exception {
         restoreOk(fixture(), SKIP_ALL);
-        byte[] withoutKeys = given().header("Authorization", "Bearer " + TestTokens.owner())
+        byte[] withoutKeys = asOwner()
                 .config(io.restassured.RestAssured.config().decoderConfig(DecoderConfig.decoderConfig().noContentDecoders()))
                 .get("/api/backups/export?includeChannels=true&includeModels=true&includeAPIKeys=false")
                 .asByteArray();

@@ -1,10 +1,11 @@
 package gateway.backup.schedule;
 
+import static gateway.backup.TestApi.SKIP_ALL;
+import static gateway.backup.TestApi.asOwner;
 import static gateway.backup.schedule.AutoBackupTests.captureLogs;
 import static gateway.backup.schedule.AutoBackupTests.graphql;
 import static gateway.backup.schedule.AutoBackupTests.settings;
 import static gateway.backup.schedule.AutoBackupTests.trigger;
-import static io.restassured.RestAssured.given;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -17,7 +18,6 @@ import io.agroal.api.AgroalDataSource;
 import io.quarkus.test.junit.QuarkusTest;
 import jakarta.inject.Inject;
 import java.sql.Connection;
-import java.time.Duration;
 import java.util.List;
 import java.util.logging.Logger;
 import org.junit.jupiter.api.AfterAll;
@@ -98,8 +98,8 @@ class AutoBackupS3Tests {
             file = client.getObject(r -> r.bucket(s3.bucket()).key(keys.get(0)), ResponseTransformer.toBytes()).asByteArray();
         }
         db.reset();
-        given().header("Authorization", "Bearer " + TestTokens.owner()).contentType("application/json").body(file)
-                .post("/api/backups/import?" + AutoBackupTests.RESTORE_ALL).then().statusCode(200);
+        asOwner().contentType("application/json").body(file)
+                .post("/api/backups/import?" + SKIP_ALL).then().statusCode(200);
         assertEquals(requests, db.count("requests"));
         assertEquals(1, db.count("channels where name = 'OpenAI Main'"));
         assertTrue(logs.stream().anyMatch(line -> line.startsWith("auto-backup: verified")), logs.toString());

@@ -1,20 +1,18 @@
 package gateway.backup.schedule;
 
+import static gateway.backup.TestApi.as;
+import static gateway.backup.TestApi.asOwner;
 import static io.restassured.RestAssured.given;
+import static gateway.backup.TestApi.SKIP_ALL;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertNotNull;
-import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import gateway.backup.TestDatabase;
 import gateway.backup.security.TestTokens;
-import io.agroal.api.AgroalDataSource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.smallrye.mutiny.Uni;
-import jakarta.inject.Inject;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -38,44 +36,18 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 @QuarkusTest
-public class AutoBackupTests {
+public class AutoBackupTests extends AutoBackupTestBase {
 
     static final ObjectMapper JSON = new ObjectMapper();
     static final String SETTINGS_FIELDS = "enabled frequency dataStorageID includeChannels includeModels includeAPIKeys "
             + "includeModelPrices includeUsageStats includeRequestLogs retentionDays lastBackupAt lastBackupError";
-    static final String RESTORE_ALL = "includeChannels=true&includeModels=true&includeAPIKeys=true"
-            + "&channelConflictStrategy=skip&modelConflictStrategy=skip&modelPriceConflictStrategy=skip"
-            + "&apiKeyConflictStrategy=skip";
     static final String STORAGE_SECRET = "storage-secret-Zq81xTt";
-
-    @Inject
-    TestDatabase db;
-
-    @Inject
-    TestClock clock;
-
-    @Inject
-    AutoBackupSchedule schedule;
-
-    @Inject
-    AutoBackupRunner runner;
-
-    @Inject
-    AgroalDataSource dataSource;
 
     static final List<Handler> CAPTURES = new CopyOnWriteArrayList<>();
 
-    Path dir;
-    long storageId;
-
     @BeforeEach
     void setUp() throws IOException {
-        awaitIdle();
-        clock.reset();
-        db.reset();
-        db.execute("truncate gateway_backup_runs");
-        db.runScript("/backup-dataset.sql");
-        dir = Files.createTempDirectory("auto-backup-");
+        dir = startFresh("auto-backup-");
         // An extra key with a secret in it: it must never reach a log line or an error.
         storageId = storage("fs", "{\"directory\": \"" + dir + "\", \"token\": \"" + STORAGE_SECRET + "\"}", "active");
     }
@@ -111,7 +83,7 @@ public class AutoBackupTests {
                 "mutation { updateAutoBackupSettings(input: {retentionDays: 1}) }",
                 "mutation { triggerAutoBackup { success message } }")) {
             // Refused by the HTTP policy before the body is read (issue 15), like every GraphQL call of a non-owner.
-            given().header("Authorization", "Bearer " + TestTokens.member()).contentType("application/json")
+            as(TestTokens.member()).contentType("application/json")
                     .body(Map.of("query", query)).post("/admin/graphql").then().statusCode(403);
         }
         assertEquals(0, db.count("systems"));
@@ -213,8 +185,8 @@ public class AutoBackupTests {
         assertNoSecretIn(logs);
 
         db.reset();
-        given().header("Authorization", "Bearer " + TestTokens.owner()).contentType("application/json")
-                .body(Files.readAllBytes(files.get(0))).post("/api/backups/import?" + RESTORE_ALL)
+        asOwner().contentType("application/json")
+                .body(Files.readAllBytes(files.get(0))).post("/api/backups/import?" + SKIP_ALL)
                 .then().statusCode(200);
         assertEquals(before, snapshot());
         String metrics = given().get("/q/metrics").then().statusCode(200).extract().asString();

@@ -1,20 +1,17 @@
 package gateway.backup.schedule;
 
+import static gateway.backup.TestApi.SKIP_ALL;
+import static gateway.backup.TestApi.asOwner;
 import static io.restassured.RestAssured.given;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertNotNull;
-import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import gateway.backup.TestDatabase;
 import gateway.backup.crypto.AgeTool;
 import gateway.backup.security.TestTokens;
-import io.agroal.api.AgroalDataSource;
 import io.quarkus.test.junit.QuarkusTest;
-import jakarta.inject.Inject;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -36,37 +33,14 @@ import org.junit.jupiter.api.Test;
  * backup and the verify operations, incremental usage backups (late commits, chain restore, retention).
  */
 @QuarkusTest
-class SaferAutoBackupTests {
+class SaferAutoBackupTests extends AutoBackupTestBase {
 
     static final ObjectMapper JSON = new ObjectMapper();
     static final Instant DAY0 = Instant.parse("2026-11-20T02:00:00Z");
 
-    @Inject
-    TestDatabase db;
-
-    @Inject
-    TestClock clock;
-
-    @Inject
-    AutoBackupSchedule schedule;
-
-    @Inject
-    AutoBackupRunner runner;
-
-    @Inject
-    AgroalDataSource dataSource;
-
-    Path dir;
-    long storageId;
-
     @BeforeEach
     void setUp() throws IOException {
-        AutoBackupTests.awaitTrue(() -> !runner.isRunning(), "the run to end");
-        clock.reset();
-        db.reset();
-        db.execute("truncate gateway_backup_runs");
-        db.runScript("/backup-dataset.sql");
-        dir = Files.createTempDirectory("safer-backup-");
+        dir = startFresh("safer-backup-");
         storageId = Long.parseLong(db.column("insert into data_storages (created_at, updated_at, name, type, settings, status) "
                 + "values (now(), now(), 'pvc', 'fs', '{\"directory\": \"" + dir + "\"}', 'active') returning id").get(0));
     }
@@ -105,8 +79,8 @@ class SaferAutoBackupTests {
 
         // This service has no identity file configured: restoring says so and writes nothing.
         db.reset();
-        var answer = given().header("Authorization", "Bearer " + TestTokens.owner()).body(Files.readAllBytes(files.get(0)))
-                .post("/api/backups/import?" + AutoBackupTests.RESTORE_ALL).then().statusCode(400).extract().jsonPath();
+        var answer = asOwner().body(Files.readAllBytes(files.get(0)))
+                .post("/api/backups/import?" + SKIP_ALL).then().statusCode(400).extract().jsonPath();
         assertTrue(answer.getString("error").contains("no identity file is configured")
                 && answer.getString("error").contains("GATEWAY_BACKUP_ENCRYPTION_IDENTITY_FILE"), answer.prettify());
         assertEquals(0, db.count("channels"));
@@ -114,7 +88,7 @@ class SaferAutoBackupTests {
 
     @Test
     void shouldRefuseEncryptedExportsWithoutRecipientsAndBadRecipientKeys() throws Exception {
-        var answer = given().header("Authorization", "Bearer " + TestTokens.owner()).get("/api/backups/export?encrypt=true&includeChannels=true&includeModels=true&includeAPIKeys=false")
+        var answer = asOwner().get("/api/backups/export?encrypt=true&includeChannels=true&includeModels=true&includeAPIKeys=false")
                 .then().statusCode(400).extract().jsonPath();
         assertTrue(answer.getString("error").contains("GATEWAY_BACKUP_ENCRYPTION_RECIPIENTS"), answer.prettify());
         JsonNode update = AutoBackupTests.update("{encryptionRecipients: [\"age1notakey\"]}");
@@ -167,7 +141,7 @@ class SaferAutoBackupTests {
         assertEquals(rowsBefore, counts(), "verify writes nothing");
 
         // The HTTP endpoint reads a posted file the same way.
-        JsonNode posted = JSON.readTree(given().header("Authorization", "Bearer " + TestTokens.owner()).body(bytes)
+        JsonNode posted = JSON.readTree(asOwner().body(bytes)
                 .post("/api/backups/verify").then().statusCode(200).extract().asString());
         assertTrue(posted.get("valid").asBoolean(), posted.toString());
         assertEquals(2, rows(posted, "usage_requests"));
@@ -178,11 +152,11 @@ class SaferAutoBackupTests {
     void shouldCountUsageLogsWhoseRequestIsMissingAndRefuseBrokenFiles() throws Exception {
         String file = "{\"version\":\"1.2\",\"timestamp\":\"2026-01-01T00:00:00Z\",\"channels\":[],\"models\":[],"
                 + "\"usage_requests\":[{\"id\":1}],\"usage_logs\":[{\"id\":1,\"request_id\":1},{\"id\":2,\"request_id\":7}]}";
-        JsonNode report = JSON.readTree(given().header("Authorization", "Bearer " + TestTokens.owner()).body(file)
+        JsonNode report = JSON.readTree(asOwner().body(file)
                 .post("/api/backups/verify").then().statusCode(200).extract().asString());
         assertTrue(report.get("valid").asBoolean(), report.toString());
         assertEquals(1, report.get("usageLogsWithoutRequest").asLong());
-        JsonNode broken = JSON.readTree(given().header("Authorization", "Bearer " + TestTokens.owner())
+        JsonNode broken = JSON.readTree(asOwner()
                 .body(file.substring(0, file.length() - 20)).post("/api/backups/verify").then().statusCode(200).extract().asString());
         assertFalse(broken.get("valid").asBoolean(), broken.toString());
         assertTrue(broken.get("message").asText().startsWith("Invalid JSON"), broken.toString());
@@ -193,7 +167,7 @@ class SaferAutoBackupTests {
     @Test
     void shouldAllowOneVerifyPerRequestAndOwnersOnly() throws Exception {
         String verify = "verifyBackupFile(dataStorageID: " + storageId + ", name: \"x.json\") { valid }";
-        var twice = given().header("Authorization", "Bearer " + TestTokens.owner()).contentType("application/json")
+        var twice = asOwner().contentType("application/json")
                 .body(Map.of("query", "{ a: " + verify + " b: " + verify + " }")).post("/graphql")
                 .then().statusCode(400).extract().asString();
         assertTrue(twice.contains("at most one backup or restore (this one has 2)"), twice);
@@ -250,7 +224,7 @@ class SaferAutoBackupTests {
         assertEquals(4, files.size(), files.toString());
         assertEquals(3, files.stream().filter(f -> f.getFileName().toString().contains(".incremental.")).count());
         String before = AutoBackupTests_snapshot();
-        byte[] fullAtTheEnd = given().header("Authorization", "Bearer " + TestTokens.owner())
+        byte[] fullAtTheEnd = asOwner()
                 .get("/api/backups/export?compression=none&includeChannels=true&includeModels=true&includeAPIKeys=true")
                 .then().statusCode(200).extract().asByteArray();
 
@@ -266,8 +240,8 @@ class SaferAutoBackupTests {
         String fromChain = AutoBackupTests_snapshot();
 
         db.reset();
-        given().header("Authorization", "Bearer " + TestTokens.owner()).body(fullAtTheEnd)
-                .post("/api/backups/import?" + AutoBackupTests.RESTORE_ALL).then().statusCode(200);
+        asOwner().body(fullAtTheEnd)
+                .post("/api/backups/import?" + SKIP_ALL).then().statusCode(200);
         assertEquals(AutoBackupTests_snapshot(), fromChain);
         assertEquals(before, fromChain);
     }

@@ -5,13 +5,10 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.net.ServerSocket;
-import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Comparator;
-import java.util.stream.Stream;
+import java.time.Duration;
 import org.junit.jupiter.api.Assumptions;
 
 /**
@@ -70,46 +67,15 @@ public final class WebDavTestServer implements AutoCloseable {
     }
 
     public void restart() {
-        try {
-            // no directory cache, no VFS cache: every request goes to the disk
-            process = new ProcessBuilder("rclone", "serve", "webdav", root().toString(),
-                    "--addr", "127.0.0.1:" + port, "--user", USERNAME, "--pass", PASSWORD,
-                    "--dir-cache-time", "0s", "--vfs-cache-mode", "off", "--config", "/dev/null")
-                    .redirectErrorStream(true)
-                    .redirectOutput(ProcessBuilder.Redirect.appendTo(directory.resolve("rclone.log").toFile()))
-                    .start();
-            long deadline = System.nanoTime() + 30_000_000_000L;
-            while (!answers()) {
-                if (!process.isAlive() || System.nanoTime() > deadline) {
-                    throw new IllegalStateException("rclone serve webdav did not start; its log: "
-                            + Files.readString(directory.resolve("rclone.log")));
-                }
-                Thread.sleep(50);
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
-        }
-    }
-
-    private boolean answers() {
-        try (Socket socket = new Socket()) {
-            socket.connect(new InetSocketAddress("127.0.0.1", port), 200);
-            return true;
-        } catch (IOException e) {
-            return false;
-        }
+        // no directory cache, no VFS cache: every request goes to the disk
+        process = LocalServer.start(new ProcessBuilder("rclone", "serve", "webdav", root().toString(),
+                "--addr", "127.0.0.1:" + port, "--user", USERNAME, "--pass", PASSWORD,
+                "--dir-cache-time", "0s", "--vfs-cache-mode", "off", "--config", "/dev/null"),
+                directory.resolve("rclone.log"), port, Duration.ofSeconds(30), "rclone serve webdav");
     }
 
     public void stop() {
-        process.destroy();
-        try {
-            process.waitFor();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+        LocalServer.stop(process);
     }
 
     public String url() {
@@ -131,12 +97,6 @@ public final class WebDavTestServer implements AutoCloseable {
     @Override
     public void close() {
         stop();
-        try (Stream<Path> files = Files.walk(directory)) {
-            for (Path file : files.sorted(Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(file);
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        LocalServer.delete(directory);
     }
 }

@@ -13,10 +13,10 @@ import gateway.backup.storage.BackupStorage;
 import gateway.backup.storage.StorageException;
 import gateway.backup.storage.StorageNames;
 import gateway.backup.storage.StoredFile;
+import gateway.backup.storage.UploadStream;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
 import java.nio.ByteBuffer;
 import java.nio.channels.Channels;
 import java.nio.charset.StandardCharsets;
@@ -152,16 +152,13 @@ public final class GcsStorage implements BackupStorage {
     }
 
     /** One file being written; bytes also feed the MD5 and CRC32C compared after the upload. */
-    public final class Upload extends OutputStream implements PendingFile {
-        private final String name;
+    public final class Upload extends UploadStream {
         private final WriteChannel channel;
         private final MessageDigest md5;
         private final CRC32C crc32c = new CRC32C();
-        private long written;
-        private boolean finished;
 
         Upload(String name, WriteChannel channel) {
-            this.name = name;
+            super(name, describe());
             this.channel = channel;
             try {
                 this.md5 = MessageDigest.getInstance("MD5");
@@ -171,20 +168,7 @@ public final class GcsStorage implements BackupStorage {
         }
 
         @Override
-        public OutputStream out() {
-            return this;
-        }
-
-        @Override
-        public void write(int b) throws IOException {
-            write(new byte[] {(byte) b}, 0, 1);
-        }
-
-        @Override
-        public void write(byte[] bytes, int offset, int length) throws IOException {
-            if (finished) {
-                throw new StorageException(describe() + ": " + name + " is already complete or aborted");
-            }
+        protected void upload(byte[] bytes, int offset, int length) throws IOException {
             try {
                 ByteBuffer buffer = ByteBuffer.wrap(bytes, offset, length);
                 while (buffer.hasRemaining()) {
@@ -196,15 +180,11 @@ public final class GcsStorage implements BackupStorage {
             }
             md5.update(bytes, offset, length);
             crc32c.update(bytes, offset, length);
-            written += length;
         }
 
         @Override
         public StoredFile complete() throws IOException {
-            if (finished) {
-                throw new StorageException(describe() + ": " + name + " is already complete or aborted");
-            }
-            finished = true;
+            finishOnce();
             BlobId id = blob(name);
             try {
                 channel.close();

@@ -5,9 +5,9 @@ import gateway.backup.storage.BackupStorage;
 import gateway.backup.storage.StorageException;
 import gateway.backup.storage.StorageNames;
 import gateway.backup.storage.StoredFile;
+import gateway.backup.storage.UploadStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
 import java.io.PipedInputStream;
 import java.io.PipedOutputStream;
 import java.net.URI;
@@ -354,19 +354,16 @@ public final class WebDavStorage implements BackupStorage {
      * One file being written: the caller's bytes go through a {@link #PIPE_BUFFER} pipe into a
      * chunked PUT that the HTTP client sends on its own thread.
      */
-    public final class Upload extends OutputStream implements PendingFile {
-        private final String name;
+    public final class Upload extends UploadStream {
         private final URI target;
         private final URI temp;
         private final PipedInputStream pipeIn = new PipedInputStream(PIPE_BUFFER);
         private final PipedOutputStream pipeOut;
         private final CompletableFuture<HttpResponse<Void>> put;
-        private long written;
-        private boolean finished;
         private boolean tempGone;
 
         Upload(String name, URI target, URI temp) throws IOException {
-            this.name = name;
+            super(name, describe());
             this.target = target;
             this.temp = temp;
             this.pipeOut = new PipedOutputStream(pipeIn);
@@ -383,23 +380,9 @@ public final class WebDavStorage implements BackupStorage {
         }
 
         @Override
-        public OutputStream out() {
-            return this;
-        }
-
-        @Override
-        public void write(int b) throws IOException {
-            write(new byte[] {(byte) b}, 0, 1);
-        }
-
-        @Override
-        public void write(byte[] bytes, int offset, int length) throws IOException {
-            if (finished) {
-                throw new StorageException(describe() + ": " + name + " is already complete or aborted");
-            }
+        protected void upload(byte[] bytes, int offset, int length) throws IOException {
             try {
                 pipeOut.write(bytes, offset, length);
-                written += length;
             } catch (IOException e) {
                 throw new StorageException(describe() + ": cannot upload " + name + ": " + putFailure());
             }
@@ -423,10 +406,7 @@ public final class WebDavStorage implements BackupStorage {
 
         @Override
         public StoredFile complete() throws IOException {
-            if (finished) {
-                throw new StorageException(describe() + ": " + name + " is already complete or aborted");
-            }
-            finished = true;
+            finishOnce();
             try {
                 pipeOut.close();
                 int status = put.get().statusCode();
