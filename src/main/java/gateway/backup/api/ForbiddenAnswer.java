@@ -1,9 +1,7 @@
-package gateway.backup.security;
+package gateway.backup.api;
 
+import gateway.backup.security.Owner;
 import io.quarkus.security.ForbiddenException;
-import io.vertx.core.http.HttpHeaders;
-import io.vertx.core.json.JsonArray;
-import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import jakarta.enterprise.event.Observes;
@@ -23,16 +21,12 @@ class ForbiddenAnswer {
     }
 
     private void answer(RoutingContext ctx) {
-        if (!(ctx.failure() instanceof ForbiddenException) || ctx.response().ended() || ctx.response().headWritten()) {
+        if (!(ctx.failure() instanceof ForbiddenException) || ctx.response().headWritten()) {
             ctx.next();
-            return;
+        } else if (ctx.normalizedPath().startsWith("/api/")) {
+            HttpErrors.answer(ctx, 403, Owner.FORBIDDEN);
+        } else {
+            HttpErrors.answerGraphQL(ctx, 403, Owner.FORBIDDEN);
         }
-        JsonObject body = ctx.normalizedPath().startsWith("/api/")
-                ? new JsonObject().put("error", Owner.FORBIDDEN)
-                : new JsonObject().put("errors", new JsonArray().add(new JsonObject().put("message", Owner.FORBIDDEN)));
-        if (!ctx.request().isEnded()) {
-            ctx.response().putHeader(HttpHeaders.CONNECTION, "close");
-        }
-        ctx.response().setStatusCode(403).putHeader(HttpHeaders.CONTENT_TYPE, "application/json").end(body.encode());
     }
 }
