@@ -13,12 +13,24 @@ import java.net.URI;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Base64;
+import java.util.Deque;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
+import java.util.function.IntConsumer;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.core.checksums.RequestChecksumCalculation;
@@ -38,9 +50,10 @@ import software.amazon.awssdk.services.s3.model.ServerSideEncryption;
 
 /**
  * A bucket and a folder in it, over the AWS SDK v2 with the JDK's HTTP client. A file is written
- * as a multipart upload through one part buffer (so memory stays at one part, whatever the file's
- * size); a file smaller than a part is sent with one PutObject. After the upload the object is
- * headed and its size and ETag (the MD5 S3 keeps) compared with what was sent.
+ * as a multipart upload, parts sent in the background while the next is filled (so memory stays at
+ * three parts, whatever the file's size); a file smaller than a part is sent with one PutObject.
+ * After the upload the object is headed and its size and ETag (the MD5 S3 keeps) compared with
+ * what was sent.
  */
 public final class S3Storage implements BackupStorage {
 
@@ -48,28 +61,52 @@ public final class S3Storage implements BackupStorage {
     public static final int DEFAULT_PART_SIZE = 8 * 1024 * 1024;
     /** S3's smallest part but the last. */
     public static final int MIN_PART_SIZE = 5 * 1024 * 1024;
+    /** Parts uploaded at once while the caller fills the next: enough to keep a loopback or LAN store busy. */
+    static final int PARTS_IN_FLIGHT = 2;
+
+    /**
+     * Part buffers kept between files, at most 1 + PARTS_IN_FLIGHT. Arrays of a part's size outlive
+     * the young generation and were promoted, each file leaving its buffers as old-generation garbage
+     * (about 32 MiB a run with its manifest): the heap grew to its maximum and the RSS with it.
+     */
+    private static final Deque<byte[]> pool = new ArrayDeque<>();
+    private static final AtomicInteger threadNumber = new AtomicInteger();
+    private static final ThreadFactory uploadThreads = task -> {
+        Thread thread = new Thread(task, "s3-upload-" + threadNumber.incrementAndGet());
+        thread.setDaemon(true);
+        return thread;
+    };
 
     private final S3Settings settings;
     private final S3Client client;
     private final int partSize;
     private final Consumer<String> afterUpload;
+    private final IntConsumer beforePart;
 
     public S3Storage(S3Settings settings) {
         this(settings, DEFAULT_PART_SIZE, key -> {
         });
     }
 
+    S3Storage(S3Settings settings, int partSize, Consumer<String> afterUpload) {
+        this(settings, partSize, afterUpload, number -> {
+        });
+    }
+
     /**
      * @param afterUpload called with the object's key between the upload and its verification;
      *                    tests use it to change the stored object
+     * @param beforePart  called on the upload thread with a part's number before it is sent; tests
+     *                    use it to hold or fail a part
      */
-    S3Storage(S3Settings settings, int partSize, Consumer<String> afterUpload) {
+    S3Storage(S3Settings settings, int partSize, Consumer<String> afterUpload, IntConsumer beforePart) {
         if (partSize < MIN_PART_SIZE) {
             throw new IllegalArgumentException("part size " + partSize + " is below S3's minimum " + MIN_PART_SIZE);
         }
         this.settings = settings;
         this.partSize = partSize;
         this.afterUpload = afterUpload;
+        this.beforePart = beforePart;
         this.client = buildClient(settings);
     }
 
@@ -89,8 +126,11 @@ public final class S3Storage implements BackupStorage {
                 .credentialsProvider(StaticCredentialsProvider.create(
                         AwsBasicCredentials.create(settings.accessKey(), settings.secretKey())))
                 .forcePathStyle(settings.pathStyle())
-                // HttpURLConnection handles "Expect: 100-continue" poorly (uploads stalled for seconds)
-                .serviceConfiguration(S3Configuration.builder().expectContinueEnabled(false).build())
+                // HttpURLConnection handles "Expect: 100-continue" poorly (uploads stalled for seconds).
+                // Parts are re-readable byte arrays, so over http the SDK signs each one whole instead of
+                // in aws-chunked frames: less CPU here, and S3Proxy reads aws-chunked bodies a byte a call.
+                .serviceConfiguration(S3Configuration.builder().expectContinueEnabled(false)
+                        .chunkedEncodingEnabled(false).build())
                 .requestChecksumCalculation(supported ? RequestChecksumCalculation.WHEN_SUPPORTED
                         : RequestChecksumCalculation.WHEN_REQUIRED)
                 .responseChecksumValidation(supported ? ResponseChecksumValidation.WHEN_SUPPORTED
@@ -212,20 +252,29 @@ public final class S3Storage implements BackupStorage {
     }
 
     /**
-     * One file being written: bytes fill the part buffer; a full buffer is sent as the next part
-     * (the multipart upload starts with the first full part). Blocking, like every S3 call here.
+     * One file being written. Bytes fill a part buffer; a full buffer is handed to this upload's own
+     * threads (at most {@link #PARTS_IN_FLIGHT} parts at a time) while the caller fills the next one,
+     * so encoding and uploading overlap and file bytes in memory never exceed
+     * {@code (1 + PARTS_IN_FLIGHT)} part buffers, whatever the file's size. Buffers are reused. The
+     * multipart upload starts with the first full part. The caller's methods block (a worker thread,
+     * never the event loop); the SDK's blocking calls run on the caller or on the upload threads.
      */
     public final class Upload extends OutputStream implements PendingFile {
         private final String name;
         private final String key;
-        private final byte[] buffer = new byte[partSize];
+        /** Parts being uploaded, oldest first: completed in order, so the part list stays sorted. */
+        private final Deque<Sending> sending = new ArrayDeque<>();
+        private final Deque<byte[]> spare = new ArrayDeque<>();
         private final List<CompletedPart> parts = new ArrayList<>();
         private final MessageDigest partDigests = md5();
         private final MessageDigest fileDigest = md5();
+        private byte[] buffer = takeBuffer(partSize);
+        private int buffers = 1;
         private int filled;
         private long written;
-        private String uploadId;
-        private boolean finished;
+        private ExecutorService uploader;
+        private volatile String uploadId;
+        private volatile boolean finished;
         private boolean completed;
         private boolean uploadAborted;
 
@@ -234,9 +283,9 @@ public final class S3Storage implements BackupStorage {
             this.key = key;
         }
 
-        /** The memory this write holds for file bytes: one part buffer, whatever the file's size. */
-        public int bufferSize() {
-            return buffer.length;
+        /** The memory this write has held for file bytes: its part buffers, at most 1 + PARTS_IN_FLIGHT. */
+        public long bufferSize() {
+            return (long) buffers * partSize;
         }
 
         /** Parts sent so far (0 while the file fits in one buffer). */
@@ -275,33 +324,78 @@ public final class S3Storage implements BackupStorage {
             }
         }
 
+        /** Hands the filled buffer to an upload thread and takes a free one, waiting for the oldest part if none is. */
         private void sendPart() throws StorageException {
-            try {
-                if (uploadId == null) {
+            if (uploadId == null) {
+                uploader = Executors.newFixedThreadPool(PARTS_IN_FLIGHT, uploadThreads);
+                try {
                     uploadId = client.createMultipartUpload(r -> r.bucket(settings.bucketName()).key(key)
                             .contentType("application/json")).uploadId();
+                } catch (SdkException e) {
+                    uploader.shutdown();
+                    throw fail("cannot start the upload of " + name, e);
                 }
-                int number = parts.size() + 1;
-                byte[] md5 = md5Of(buffer, filled);
-                fileDigest.update(buffer, 0, filled);
-                String etag = client.uploadPart(r -> r.bucket(settings.bucketName()).key(key).uploadId(uploadId)
-                        .partNumber(number).contentLength((long) filled)
-                        .contentMD5(Base64.getEncoder().encodeToString(md5)), body()).eTag();
-                partDigests.update(md5);
-                parts.add(CompletedPart.builder().partNumber(number).eTag(etag).build());
-                filled = 0;
-            } catch (SdkException e) {
+            }
+            int number = parts.size() + sending.size() + 1;
+            byte[] full = buffer;
+            int length = filled;
+            fileDigest.update(full, 0, length); // here, in the file's order
+            try {
+                sending.add(new Sending(full, uploader.submit(() -> uploadPart(number, full, length))));
+            } catch (RejectedExecutionException e) {
+                throw new StorageException(describe() + ": " + name + " was aborted");
+            }
+            while (!sending.isEmpty() && sending.peek().result().isDone()) {
+                spare.add(finishOldest());
+            }
+            buffer = !spare.isEmpty() ? spare.poll() : sending.size() <= PARTS_IN_FLIGHT ? newBuffer() : finishOldest();
+            filled = 0;
+        }
+
+        private byte[] newBuffer() {
+            buffers++;
+            return takeBuffer(partSize);
+        }
+
+        /** On an upload thread: one part, with its MD5 as Content-MD5 (the store checks it). */
+        private Sent uploadPart(int number, byte[] bytes, int length) {
+            beforePart.accept(number);
+            byte[] md5 = md5Of(bytes, length);
+            String etag = client.uploadPart(r -> r.bucket(settings.bucketName()).key(key).uploadId(uploadId)
+                    .partNumber(number).contentLength((long) length)
+                    .contentMD5(Base64.getEncoder().encodeToString(md5)), body(bytes, length)).eTag();
+            return new Sent(CompletedPart.builder().partNumber(number).eTag(etag).build(), md5);
+        }
+
+        /** Waits for the oldest part in flight and records it; returns its buffer for reuse. */
+        private byte[] finishOldest() throws StorageException {
+            Sending oldest = sending.poll();
+            int number = parts.size() + 1;
+            try {
+                Sent sent = oldest.result().get();
+                partDigests.update(sent.md5());
+                parts.add(sent.part());
+                return oldest.buffer();
+            } catch (ExecutionException e) {
+                if (e.getCause() instanceof SdkException sdk) {
+                    throw fail("cannot upload part " + number + " of " + name, sdk);
+                }
                 abort();
-                throw failure("cannot upload part " + (parts.size() + 1) + " of " + name
-                        + (uploadAborted ? "; upload aborted" : ""), e);
+                throw new StorageException(describe() + ": cannot upload part " + number + " of " + name + ": "
+                        + e.getCause().getClass().getSimpleName() + (uploadAborted ? "; upload aborted" : ""));
+            } catch (CancellationException e) {
+                throw new StorageException(describe() + ": " + name + " was aborted");
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                abort();
+                throw new StorageException(describe() + ": interrupted while uploading " + name);
             }
         }
 
-        /** The filled part of the buffer, re-readable for the SDK's retries, without a copy. */
-        private RequestBody body() {
-            int length = filled;
-            return RequestBody.fromContentProvider(() -> new ByteArrayInputStream(buffer, 0, length), length,
-                    "application/octet-stream");
+        /** Aborts the upload and describes the failure. */
+        private StorageException fail(String what, SdkException e) {
+            abort();
+            return failure(what + (uploadAborted ? "; upload aborted" : ""), e);
         }
 
         private void requireOpen() throws StorageException {
@@ -314,26 +408,38 @@ public final class S3Storage implements BackupStorage {
         public StoredFile complete() throws IOException {
             requireOpen();
             String multipartEtag = null;
-            try {
-                if (uploadId == null) {
-                    byte[] md5 = md5Of(buffer, filled);
-                    fileDigest.update(buffer, 0, filled);
+            if (uploadId == null) {
+                byte[] md5 = md5Of(buffer, filled);
+                fileDigest.update(buffer, 0, filled);
+                try {
                     client.putObject(r -> r.bucket(settings.bucketName()).key(key).contentType("application/json")
-                            .contentLength((long) filled).contentMD5(Base64.getEncoder().encodeToString(md5)), body());
-                } else {
-                    if (filled > 0) {
-                        sendPart();
-                    }
+                            .contentLength((long) filled).contentMD5(Base64.getEncoder().encodeToString(md5)),
+                            body(buffer, filled));
+                } catch (SdkException e) {
+                    throw fail("cannot finish " + name, e);
+                }
+                spare.add(buffer);
+            } else {
+                if (filled > 0) {
+                    sendPart();
+                }
+                while (!sending.isEmpty()) {
+                    spare.add(finishOldest());
+                }
+                spare.add(buffer);
+                uploader.shutdown();
+                try {
                     client.completeMultipartUpload(r -> r.bucket(settings.bucketName()).key(key).uploadId(uploadId)
                             .multipartUpload(m -> m.parts(parts)));
-                    multipartEtag = HexFormat.of().formatHex(partDigests.digest()) + "-" + parts.size();
+                } catch (SdkException e) {
+                    throw fail("cannot finish " + name, e);
                 }
-            } catch (SdkException e) {
-                abort();
-                throw failure("cannot finish " + name + (uploadAborted ? "; upload aborted" : ""), e);
+                multipartEtag = HexFormat.of().formatHex(partDigests.digest()) + "-" + parts.size();
             }
             finished = true;
             completed = true;
+            buffer = null;
+            returnBuffers(spare); // only here: after an abort a part may still be sending from its buffer
             afterUpload.accept(key);
             return verify(HexFormat.of().formatHex(fileDigest.digest()), multipartEtag);
         }
@@ -397,14 +503,23 @@ public final class S3Storage implements BackupStorage {
         }
 
         /**
-         * Aborts the multipart upload; when the store cannot be reached the upload stays marked as
-         * not aborted, so a later call (the caller's abort after a failure) tries again.
+         * Stops the upload threads (waiting a little for parts in flight, so none lands after the
+         * abort), then aborts the multipart upload; when the store cannot be reached the upload stays
+         * marked as not aborted, so a later call (the caller's abort after a failure) tries again.
          */
         @Override
         public void abort() {
             finished = true;
             if (uploadId == null || completed || uploadAborted) {
                 return;
+            }
+            for (Runnable queued : uploader.shutdownNow()) {
+                ((Future<?>) queued).cancel(false); // a caller waiting for it stops waiting
+            }
+            try {
+                uploader.awaitTermination(10, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
             }
             try {
                 client.abortMultipartUpload(r -> r.bucket(settings.bucketName()).key(key).uploadId(uploadId));
@@ -418,6 +533,40 @@ public final class S3Storage implements BackupStorage {
         public void close() {
             // complete() or abort() ends the upload, not close(): a writer closing its stream commits nothing
         }
+    }
+
+
+    /** A part handed to an upload thread, with the buffer it is sent from. */
+    private record Sending(byte[] buffer, Future<Sent> result) {
+    }
+
+    /** A part the store took, with its MD5 (for the multipart ETag). */
+    private record Sent(CompletedPart part, byte[] md5) {
+    }
+
+    /** The bytes of a buffer, re-readable for the SDK's retries and signing, without a copy. */
+    private static RequestBody body(byte[] bytes, int length) {
+        return RequestBody.fromContentProvider(() -> new ByteArrayInputStream(bytes, 0, length), length,
+                "application/octet-stream");
+    }
+
+    private static byte[] takeBuffer(int size) {
+        synchronized (pool) {
+            byte[] kept = pool.poll();
+            if (kept != null && kept.length == size) {
+                return kept;
+            }
+        }
+        return new byte[size];
+    }
+
+    private static void returnBuffers(Deque<byte[]> buffers) {
+        synchronized (pool) {
+            while (!buffers.isEmpty() && pool.size() <= PARTS_IN_FLIGHT) {
+                pool.add(buffers.poll());
+            }
+        }
+        buffers.clear();
     }
 
     private static byte[] md5Of(byte[] bytes, int length) {

@@ -1,9 +1,11 @@
 package gateway.backup.storage.s3;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -11,15 +13,25 @@ import gateway.backup.storage.BackupStorage;
 import gateway.backup.storage.S3TestServer;
 import gateway.backup.storage.StorageContractTests;
 import gateway.backup.storage.StorageException;
+import gateway.backup.storage.StoredFile;
 import java.io.IOException;
+import java.io.InputStream;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.core.exception.SdkClientException;
 import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.MultipartUpload;
@@ -87,8 +99,17 @@ class S3StorageTests extends StorageContractTests {
         return found;
     }
 
+    /**
+     * Stops the server between parts: S3Proxy killed while it writes a part leaves a file its
+     * filesystem store then fails every multipart listing on (HTTP 500), which real stores do not.
+     */
     @Override
-    protected void breakStorage() {
+    protected void breakStorage() throws InterruptedException {
+        long deadline = System.nanoTime() + 30_000_000_000L;
+        while (System.nanoTime() < deadline && Thread.getAllStackTraces().keySet().stream()
+                .anyMatch(t -> t.getName().startsWith("s3-upload-") && t.getState() == Thread.State.RUNNABLE)) {
+            Thread.sleep(20);
+        }
         server.stop();
     }
 
@@ -110,7 +131,8 @@ class S3StorageTests extends StorageContractTests {
     @Override
     protected void assertBoundedBuffer(BackupStorage.PendingFile pending) {
         S3Storage.Upload upload = assertInstanceOf(S3Storage.Upload.class, pending);
-        assertEquals(S3Storage.MIN_PART_SIZE, upload.bufferSize());
+        // one part filling and at most two being sent
+        assertTrue(upload.bufferSize() <= 3L * S3Storage.MIN_PART_SIZE, String.valueOf(upload.bufferSize()));
         assertEquals(8, upload.partsSent()); // 40 MiB in 5 MiB parts
     }
 
@@ -148,6 +170,71 @@ class S3StorageTests extends StorageContractTests {
 
             assertTrue(failure.getMessage().contains("has ETag"), failure.getMessage());
             assertEquals(List.of(), leftovers());
+        }
+    }
+
+    @Test
+    void shouldKeepWritingWhileTwoPartsAreSentAndWaitForTheThird() throws Exception {
+        int part = S3Storage.MIN_PART_SIZE;
+        byte[] content = randomBytes(3 * part + 1000, 8);
+        CountDownLatch release = new CountDownLatch(1);
+        List<String> senders = new CopyOnWriteArrayList<>();
+        try (BackupStorage storage = new S3Storage(S3Settings.fromJson(server.settings(PREFIX)), part, key -> {
+        }, number -> {
+            senders.add(Thread.currentThread().getName());
+            await(release);
+        })) {
+            BackupStorage.PendingFile pending = storage.create("backup.json");
+            // parts 1 and 2 are held on the upload threads; the caller fills part 3 meanwhile
+            assertTimeoutPreemptively(Duration.ofSeconds(10),
+                    () -> pending.out().write(content, 0, 3 * part - 1));
+            ExecutorService caller = Executors.newSingleThreadExecutor();
+            try {
+                Future<?> third = caller.submit(() -> {
+                    pending.out().write(content, 3 * part - 1, content.length - (3 * part - 1));
+                    return null;
+                });
+                Thread.sleep(300);
+                assertFalse(third.isDone(), "a third part waits for a free buffer");
+                release.countDown();
+                third.get(30, TimeUnit.SECONDS);
+            } finally {
+                caller.shutdown();
+            }
+            StoredFile stored = pending.complete();
+
+            assertEquals(content.length, stored.size());
+            assertEquals(4, ((S3Storage.Upload) pending).partsSent());
+            assertTrue(senders.stream().allMatch(name -> name.startsWith("s3-upload-")), senders.toString());
+            try (InputStream in = storage.open("backup.json")) {
+                assertArrayEquals(content, in.readAllBytes());
+            }
+        }
+    }
+
+    @Test
+    void shouldAbortTheUploadWhenAPartSentInTheBackgroundFails() throws IOException {
+        byte[] content = randomBytes(4 * S3Storage.MIN_PART_SIZE + 1000, 9);
+        try (BackupStorage storage = new S3Storage(S3Settings.fromJson(server.settings(PREFIX)), S3Storage.MIN_PART_SIZE,
+                key -> {
+                }, number -> {
+                    if (number == 2) {
+                        throw SdkClientException.create("connection reset");
+                    }
+                })) {
+            StorageException failure = assertThrows(StorageException.class, () -> write(storage, "backup.json", content));
+
+            assertTrue(failure.getMessage().contains("cannot upload part 2 of backup.json"), failure.getMessage());
+            assertTrue(failure.getMessage().contains("upload aborted"), failure.getMessage());
+            assertEquals(List.of(), leftovers());
+        }
+    }
+
+    private static void await(CountDownLatch latch) {
+        try {
+            latch.await(30, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 
