@@ -115,10 +115,9 @@ class UsageRestore {
      * probe at all, one index look-up instead of one per request.
      * Named in a comment first, as pg_stat_activity shows only the start of a long statement.
      */
-    private static final String REQUESTS_SQL = "/* restore usage requests */ with f as materialized (" + unnest(REQUEST_MATCH_COLUMNS, REQUEST_COLUMNS) + "), "
-            + "here as (select exists (select 1 from requests r where r.created_at between "
-            + "(select min(created_at) from f) and (select max(created_at) from f)) as found), "
-            + "matched as (select f.ord, f.old_id, case when (select found from here) then (select r.id from requests r "
+    private static final String REQUESTS_SQL = "/* restore usage requests */ with "
+            + "here as (select exists (select 1 from requests r where r.created_at between $1 and $2) as found), "
+            + "m as materialized (select f.*, case when (select found from here) then (select r.id from requests r "
             + "left join projects p on p.id = r.project_id left join channels c on c.id = r.channel_id "
             + "left join api_keys k on k.id = r.api_key_id "
             + "where r.created_at = f.created_at and r.model_id = f.model_id and r.format = f.format "
@@ -128,36 +127,43 @@ class UsageRestore {
             + "and coalesce(p.name, '') = coalesce(f.project_match, '') "
             + "and (coalesce(c.name, '') = coalesce(f.channel_match, '') or (c.name is null and not f.channel_found)) "
             + "and (f.api_key is null or k.key is null or k.key = f.api_key) "
-            + "order by (k.key = f.api_key) is true desc, r.id limit 1) end as match_id from f), "
-            + "fresh as materialized (select nextval(s.seq) as new_id, f.* "
-            + "from f join matched m on m.ord = f.ord and m.match_id is null "
-            + "cross join (select pg_get_serial_sequence('requests', 'id')::regclass as seq) s order by f.ord), "
+            + "order by (k.key = f.api_key) is true desc, r.id limit 1) end as match_id "
+            + "from " + unnest(3, REQUEST_MATCH_COLUMNS, REQUEST_COLUMNS) + " f), "
+            // The sequence's name once per statement: as an expression of each row it took a tenth of PostgreSQL's time.
+            + "s as materialized (select pg_get_serial_sequence('requests', 'id')::regclass as seq), "
+            + "fresh as materialized (select nextval((select seq from s)) as new_id, m.* "
+            + "from m where m.match_id is null order by m.ord), "
             + "inserted as (insert into requests (id, " + names(REQUEST_COLUMNS, "") + ") select new_id, "
             + names(REQUEST_COLUMNS, "fresh.") + " from fresh), "
             + "mapped as (insert into restore_request_ids (old_id, new_id) "
             + "select old_id, new_id from fresh where old_id is not null "
-            + "union all select old_id, match_id from matched where match_id is not null and old_id is not null "
+            + "union all select old_id, match_id from m where match_id is not null and old_id is not null "
             + "on conflict (old_id) do nothing) "
             + "select coalesce(array_agg(ord), '{}') from fresh";
 
     /** One log per request: the file's first log of each request restored or found here that has none yet. */
     private static final String LOGS_SQL = "/* restore usage logs */ insert into usage_logs (request_id, " + names(LOG_COLUMNS, "") + ") "
             + "select distinct on (m.new_id) m.new_id, " + names(LOG_COLUMNS, "x.")
-            + " from (" + unnest(LOG_KEY_COLUMNS, LOG_COLUMNS) + ") x "
+            + " from " + unnest(1, LOG_KEY_COLUMNS, LOG_COLUMNS) + " x "
             + "join restore_request_ids m on m.old_id = x.request_id "
             + "where not exists (select 1 from usage_logs u where u.request_id = m.new_id) "
             + "order by m.new_id, x.ord";
 
+    /**
+     * The batch's rows from its typed arrays (parameters from {@code $first} on), as a subquery.
+     * unnest in the select list (value per call) rather than {@code from unnest(a, b, ...)}, which
+     * stores each array's elements as tuples first: a fifth less of PostgreSQL's time for an insert.
+     */
     @SafeVarargs
-    private static <R> String unnest(List<Column<R>>... groups) {
+    private static <R> String unnest(int first, List<Column<R>>... groups) {
         List<Column<R>> columns = all(groups);
-        StringBuilder sql = new StringBuilder("select * from unnest(");
+        StringBuilder sql = new StringBuilder("(select ");
         for (int i = 0; i < columns.size(); i++) {
             String type = columns.get(i).type().equals("jsonb") ? "text" : columns.get(i).type();
-            sql.append(i == 0 ? "" : ", ").append('$').append(i + 1).append("::").append(type).append("[]");
+            sql.append(i == 0 ? "" : ", ").append("unnest($").append(first + i).append("::").append(type).append("[]) as ")
+                    .append(columns.get(i).name());
         }
-        return sql.append(") as f(").append(columns.stream().map(Column::name).collect(Collectors.joining(", ")))
-                .append(")").toString();
+        return sql.append(")").toString();
     }
 
     /** Column names for an insert or its select ({@code prefix} "x."), JSON text cast to jsonb. */
@@ -227,7 +233,18 @@ class UsageRestore {
             if (requests.isEmpty()) {
                 return Uni.createFrom().voidItem();
             }
-            return select(REQUESTS_SQL, arrays(requests, REQUEST_MATCH_COLUMNS, REQUEST_COLUMNS)).invoke(rows -> {
+            OffsetDateTime first = requests.get(0).createdAt;
+            OffsetDateTime last = first;
+            for (RequestRow request : requests) {
+                first = request.createdAt.isBefore(first) ? request.createdAt : first;
+                last = request.createdAt.isAfter(last) ? request.createdAt : last;
+            }
+            Object[] columns = arrays(requests, REQUEST_MATCH_COLUMNS, REQUEST_COLUMNS);
+            Object[] parameters = new Object[columns.length + 2];
+            parameters[0] = first;
+            parameters[1] = last;
+            System.arraycopy(columns, 0, parameters, 2, columns.length);
+            return select(REQUESTS_SQL, parameters).invoke(rows -> {
                 Integer[] inserted = (Integer[]) rows.next()[0];
                 report.kind(kind).created += inserted.length;
                 report.kind(kind).skipped += requests.size() - inserted.length;
