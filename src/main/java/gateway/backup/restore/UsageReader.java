@@ -1,9 +1,12 @@
 package gateway.backup.restore;
 
 import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.JsonLocation;
+import com.fasterxml.jackson.core.JsonParseException;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.exc.InputCoercionException;
+import com.fasterxml.jackson.core.exc.StreamConstraintsException;
 import gateway.backup.domain.BatchLimit;
 import gateway.backup.domain.UsageLogRepository;
 import gateway.backup.format.BackupFormat;
@@ -31,11 +34,13 @@ final class UsageReader<R extends UsageReader.Row> implements Closeable {
     static final Set<String> SOURCES = Set.of("api", "playground", "test");
     static final Set<String> STATUSES = Set.of("pending", "processing", "completed", "failed", "canceled");
 
+    private final BackupReader.Index index;
     private final BackupReader.Section section;
     private final IntFunction<R> newRow;
     private int next;
 
     private UsageReader(BackupReader.Index index, String name, IntFunction<R> newRow) throws IOException {
+        this.index = index;
         this.section = new BackupReader.Section(index, name);
         this.newRow = newRow;
     }
@@ -53,6 +58,23 @@ final class UsageReader<R extends UsageReader.Row> implements Closeable {
      * (at least one); an empty list at the end of the section.
      */
     List<R> next(BatchLimit limit) throws IOException {
+        try {
+            return read(limit);
+        } catch (StreamConstraintsException e) {
+            throw new RestoreException("Invalid backup file in " + section.name() + "[" + (next - 1) + "]: "
+                    + index.limits().explain(e));
+        } catch (JsonParseException e) {
+            // The index only scanned the section: its JSON is checked here (the restore then rolls back).
+            JsonLocation start = index.starts().get(section.name());
+            JsonLocation at = e.getLocation();
+            int line = start.getLineNr() + at.getLineNr() - 1;
+            int column = at.getLineNr() == 1 ? start.getColumnNr() + at.getColumnNr() - 1 : at.getColumnNr();
+            throw new RestoreException(BackupReader.invalidJson(" in " + section.name() + "[" + (next - 1) + "]",
+                    new JsonLocation(null, -1, line, column), e));
+        }
+    }
+
+    private List<R> read(BatchLimit limit) throws IOException {
         JsonParser parser = section.parser();
         List<R> batch = new ArrayList<>(Math.min(limit.rows(), 4096));
         long bytes = 0;

@@ -1,7 +1,5 @@
 package gateway.backup.restore;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ArrayNode;
 import gateway.backup.domain.RawSql;
 import gateway.backup.format.BackupFormat;
 import gateway.backup.restore.UsageReader.LogRow;
@@ -30,8 +28,6 @@ import org.hibernate.reactive.pool.ReactiveConnection;
  */
 @ApplicationScoped
 class UsageRestore {
-
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     /** One column of a batch: its name, its PostgreSQL array type, the Java element type, the value of a row. */
     private record Column<R>(String name, String type, Class<?> javaType, Function<R, Object> value) {
@@ -327,11 +323,5 @@ class UsageRestore {
                         }
                     }
                 }).replaceWithVoid();
-    }
-
-    static String toJson(Iterable<String> values) {
-        ArrayNode array = JSON.createArrayNode();
-        values.forEach(array::add);
-        return array.toString();
     }
 }
