@@ -8,7 +8,7 @@ import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.exc.InputCoercionException;
 import com.fasterxml.jackson.core.exc.StreamConstraintsException;
 import gateway.backup.domain.BatchLimit;
-import gateway.backup.domain.UsageLogRepository;
+import gateway.backup.domain.UsageColumns;
 import gateway.backup.format.BackupFormat;
 import java.io.Closeable;
 import java.io.IOException;
@@ -445,7 +445,7 @@ final class UsageReader<R extends UsageReader.Row> implements Closeable {
 
     /** A usage log of the file. */
     static final class LogRow extends Row {
-        static final List<String> TOKEN_COLUMNS = UsageLogRepository.TOKEN_COLUMNS;
+        static final List<String> TOKEN_COLUMNS = UsageColumns.TOKENS;
 
         Long requestId;
         final long[] tokens = new long[TOKEN_COLUMNS.size()];

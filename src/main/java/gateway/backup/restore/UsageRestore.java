@@ -1,6 +1,7 @@
 package gateway.backup.restore;
 
 import gateway.backup.domain.RawSql;
+import gateway.backup.domain.UsageColumns;
 import gateway.backup.format.BackupFormat;
 import gateway.backup.restore.UsageReader.LogRow;
 import gateway.backup.restore.UsageReader.RequestRow;
@@ -10,11 +11,15 @@ import jakarta.enterprise.context.ApplicationScoped;
 import java.lang.reflect.Array;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 import java.util.function.Function;
 import java.util.stream.Collectors;
+import java.util.stream.Stream;
 import org.hibernate.reactive.pool.ReactiveConnection;
 
 /**
@@ -37,34 +42,47 @@ class UsageRestore {
         return new Column<>(name, type, javaType, value);
     }
 
+    /** The domain's columns ({@link UsageColumns}) with each one's value in a row; every column needs one. */
+    private static <R> List<Column<R>> columns(List<UsageColumns.Column> columns, Map<String, Function<R, Object>> values) {
+        return columns.stream().map(c -> column(c.name(), c.type(), switch (c.type()) {
+            case "timestamptz" -> OffsetDateTime.class;
+            case "bigint" -> Long.class;
+            case "boolean" -> Boolean.class;
+            case "double precision" -> Double.class;
+            default -> String.class;
+        }, Objects.requireNonNull(values.get(c.name()), () -> "no value for usage column " + c.name()))).toList();
+    }
+
     /** The request's own columns, as inserted. */
-    private static final List<Column<RequestRow>> REQUEST_COLUMNS = List.of(
-            column("created_at", "timestamptz", OffsetDateTime.class, r -> r.createdAt),
-            column("updated_at", "timestamptz", OffsetDateTime.class, r -> r.updatedAt),
-            column("api_key_id", "bigint", Long.class, r -> r.apiKeyHere),
-            column("project_id", "bigint", Long.class, r -> r.projectHere),
-            column("trace_id", "bigint", Long.class, r -> r.traceId),
-            column("data_storage_id", "bigint", Long.class, r -> r.dataStorageId),
-            column("source", "text", String.class, r -> r.source),
-            column("model_id", "text", String.class, r -> r.modelId),
-            column("reasoning_effort", "text", String.class, r -> r.reasoningEffort),
-            column("format", "text", String.class, r -> r.format),
-            column("request_headers", "jsonb", String.class, r -> r.requestHeaders),
-            column("request_body", "jsonb", String.class, r -> r.requestBody),
-            column("response_body", "jsonb", String.class, r -> r.responseBody),
-            column("response_chunks", "jsonb", String.class, r -> r.responseChunks),
-            column("channel_id", "bigint", Long.class, r -> r.channelHere),
-            column("external_id", "text", String.class, r -> r.externalId),
-            column("status", "text", String.class, r -> r.status),
-            column("stream", "boolean", Boolean.class, r -> r.stream),
-            column("client_ip", "text", String.class, r -> r.clientIp),
-            column("metrics_latency_ms", "bigint", Long.class, r -> r.metricsLatencyMs),
-            column("metrics_first_token_latency_ms", "bigint", Long.class, r -> r.metricsFirstTokenLatencyMs),
-            column("metrics_reasoning_duration_ms", "bigint", Long.class, r -> r.metricsReasoningDurationMs),
-            column("content_saved", "boolean", Boolean.class, r -> r.contentSaved),
-            column("content_storage_id", "bigint", Long.class, r -> r.contentStorageId),
-            column("content_storage_key", "text", String.class, r -> r.contentStorageKey),
-            column("content_saved_at", "timestamptz", OffsetDateTime.class, r -> r.contentSavedAt));
+    private static final List<Column<RequestRow>> REQUEST_COLUMNS = columns(
+            Stream.concat(UsageColumns.REQUESTS.stream(), UsageColumns.REQUEST_PAYLOADS.stream()).toList(),
+            Map.ofEntries(
+                    Map.entry("created_at", r -> r.createdAt),
+                    Map.entry("updated_at", r -> r.updatedAt),
+                    Map.entry("api_key_id", r -> r.apiKeyHere),
+                    Map.entry("project_id", r -> r.projectHere),
+                    Map.entry("trace_id", r -> r.traceId),
+                    Map.entry("data_storage_id", r -> r.dataStorageId),
+                    Map.entry("source", r -> r.source),
+                    Map.entry("model_id", r -> r.modelId),
+                    Map.entry("reasoning_effort", r -> r.reasoningEffort),
+                    Map.entry("format", r -> r.format),
+                    Map.entry("request_headers", r -> r.requestHeaders),
+                    Map.entry("request_body", r -> r.requestBody),
+                    Map.entry("response_body", r -> r.responseBody),
+                    Map.entry("response_chunks", r -> r.responseChunks),
+                    Map.entry("channel_id", r -> r.channelHere),
+                    Map.entry("external_id", r -> r.externalId),
+                    Map.entry("status", r -> r.status),
+                    Map.entry("stream", r -> r.stream),
+                    Map.entry("client_ip", r -> r.clientIp),
+                    Map.entry("metrics_latency_ms", r -> r.metricsLatencyMs),
+                    Map.entry("metrics_first_token_latency_ms", r -> r.metricsFirstTokenLatencyMs),
+                    Map.entry("metrics_reasoning_duration_ms", r -> r.metricsReasoningDurationMs),
+                    Map.entry("content_saved", r -> r.contentSaved),
+                    Map.entry("content_storage_id", r -> r.contentStorageId),
+                    Map.entry("content_storage_key", r -> r.contentStorageKey),
+                    Map.entry("content_saved_at", r -> r.contentSavedAt)));
 
     /** What a request of the file is matched by besides its own columns, and where it was in the file. */
     private static final List<Column<RequestRow>> REQUEST_MATCH_COLUMNS = List.of(
@@ -75,27 +93,26 @@ class UsageRestore {
             column("channel_found", "boolean", Boolean.class, r -> r.channelHere != null),
             column("api_key", "text", String.class, r -> r.apiKey));
 
-    private static final List<Column<LogRow>> LOG_COLUMNS = logColumns();
+    private static final List<Column<LogRow>> LOG_COLUMNS = columns(UsageColumns.LOGS, logValues());
 
-    private static List<Column<LogRow>> logColumns() {
-        List<Column<LogRow>> columns = new ArrayList<>(List.of(
-                column("created_at", "timestamptz", OffsetDateTime.class, l -> l.createdAt),
-                column("updated_at", "timestamptz", OffsetDateTime.class, l -> l.updatedAt),
-                column("api_key_id", "bigint", Long.class, l -> l.apiKeyHere),
-                column("project_id", "bigint", Long.class, l -> l.projectHere),
-                column("channel_id", "bigint", Long.class, l -> l.channelHere),
-                column("model_id", "text", String.class, l -> l.modelId)));
-        for (int i = 0; i < LogRow.TOKEN_COLUMNS.size(); i++) {
+    private static Map<String, Function<LogRow, Object>> logValues() {
+        Map<String, Function<LogRow, Object>> values = new HashMap<>(Map.of(
+                "created_at", l -> l.createdAt,
+                "updated_at", l -> l.updatedAt,
+                "api_key_id", l -> l.apiKeyHere,
+                "project_id", l -> l.projectHere,
+                "channel_id", l -> l.channelHere,
+                "model_id", l -> l.modelId,
+                "source", l -> l.source,
+                "format", l -> l.format,
+                "total_cost", l -> l.totalCost,
+                "cost_items", l -> l.costItems));
+        values.put("cost_price_reference_id", l -> l.costPriceReferenceId);
+        for (int i = 0; i < UsageColumns.TOKENS.size(); i++) {
             int token = i;
-            columns.add(column(LogRow.TOKEN_COLUMNS.get(i), "bigint", Long.class, l -> l.tokens[token]));
+            values.put(UsageColumns.TOKENS.get(i), l -> l.tokens[token]);
         }
-        columns.addAll(List.of(
-                column("source", "text", String.class, l -> l.source),
-                column("format", "text", String.class, l -> l.format),
-                column("total_cost", "double precision", Double.class, l -> l.totalCost),
-                column("cost_items", "jsonb", String.class, l -> l.costItems),
-                column("cost_price_reference_id", "text", String.class, l -> l.costPriceReferenceId)));
-        return List.copyOf(columns);
+        return values;
     }
 
     private static final List<Column<LogRow>> LOG_KEY_COLUMNS = List.of(
@@ -116,10 +133,7 @@ class UsageRestore {
             + "m as materialized (select f.*, case when (select found from here) then (select r.id from requests r "
             + "left join projects p on p.id = r.project_id left join channels c on c.id = r.channel_id "
             + "left join api_keys k on k.id = r.api_key_id "
-            + "where r.created_at = f.created_at and r.model_id = f.model_id and r.format = f.format "
-            + "and r.source = f.source and r.status = f.status and r.stream = f.stream and r.client_ip = f.client_ip "
-            + "and coalesce(r.external_id, '') = coalesce(f.external_id, '') "
-            + "and coalesce(r.reasoning_effort, '') = coalesce(f.reasoning_effort, '') "
+            + "where " + fingerprintMatches() + " "
             + "and coalesce(p.name, '') = coalesce(f.project_match, '') "
             + "and (coalesce(c.name, '') = coalesce(f.channel_match, '') or (c.name is null and not f.channel_found)) "
             + "and (f.api_key is null or k.key is null or k.key = f.api_key) "
@@ -144,6 +158,13 @@ class UsageRestore {
             + "join restore_request_ids m on m.old_id = x.request_id "
             + "where not exists (select 1 from usage_logs u where u.request_id = m.new_id) "
             + "order by m.new_id, x.ord";
+
+    /** The request's own fingerprint columns equal here ({@code r}) and in the file ({@code f}); null as ''. */
+    private static String fingerprintMatches() {
+        return UsageColumns.REQUEST_FINGERPRINT.stream().map(name -> UsageColumns.named(UsageColumns.REQUESTS, name).nullable()
+                ? "coalesce(r." + name + ", '') = coalesce(f." + name + ", '')" : "r." + name + " = f." + name)
+                .collect(Collectors.joining(" and "));
+    }
 
     /**
      * The batch's rows from its typed arrays (parameters from {@code $first} on), as a subquery.
