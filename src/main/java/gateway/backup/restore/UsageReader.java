@@ -457,6 +457,8 @@ final class UsageReader<R extends UsageReader.Row> implements Closeable {
         Long projectHere;
         Long channelHere;
         Long apiKeyHere;
+        /** Its request's id here, once known. */
+        Long requestHere;
 
         LogRow(int index) {
             super(index);

@@ -23,13 +23,14 @@ import java.util.stream.Stream;
 import org.hibernate.reactive.pool.ReactiveConnection;
 
 /**
- * Restores usage requests and usage logs with one set-based statement per batch: the batch's
+ * Restores usage requests and usage logs with a few set-based statements per batch: the batch's
  * columns go to PostgreSQL as typed arrays (binary protocol, expanded with {@code unnest}; see
- * {@link RawSql}), and
- * the statement finds requests already here (same fingerprint: time, model, format, source,
- * status, stream, client IP, external id, reasoning effort, project; then channel and API key),
- * inserts the others and records old request id → new id in a temporary table of the
- * transaction, so memory does not grow with the number of requests.
+ * {@link RawSql}). Requests: one index look-up tells whether any request here falls in the batch's
+ * time range; only then a probe, sent only the columns it compares, finds requests already here
+ * (same fingerprint: time, model, format, source, status, stream, client IP, external id,
+ * reasoning effort, project; then channel and API key). The others are sent whole and inserted.
+ * Old request id → new id goes to a temporary table of the transaction, so memory does not grow
+ * with the number of requests. Logs: their places and request ids first, then only those to insert.
  */
 @ApplicationScoped
 class UsageRestore {
@@ -84,7 +85,12 @@ class UsageRestore {
                     Map.entry("content_storage_key", r -> r.contentStorageKey),
                     Map.entry("content_saved_at", r -> r.contentSavedAt)));
 
-    /** What a request of the file is matched by besides its own columns, and where it was in the file. */
+    /** Where a request was in the file, and its id there. */
+    private static final List<Column<RequestRow>> REQUEST_KEY_COLUMNS = List.of(
+            column("ord", "int", Integer.class, r -> r.index),
+            column("old_id", "bigint", Long.class, r -> r.id));
+
+    /** What a request of the file is matched by besides its fingerprint, and where it was in the file. */
     private static final List<Column<RequestRow>> REQUEST_MATCH_COLUMNS = List.of(
             column("ord", "int", Integer.class, r -> r.index),
             column("old_id", "bigint", Long.class, r -> r.id),
@@ -119,45 +125,63 @@ class UsageRestore {
             column("ord", "int", Integer.class, l -> l.index),
             column("request_id", "bigint", Long.class, l -> l.requestId));
 
+    private static final List<Column<LogRow>> LOG_INSERT_COLUMNS = List.of(
+            column("request_here", "bigint", Long.class, l -> l.requestHere));
+
+    /** A request's fingerprint columns, as the probe gets them. */
+    private static final List<Column<RequestRow>> FINGERPRINT_COLUMNS = REQUEST_COLUMNS.stream()
+            .filter(c -> UsageColumns.REQUEST_FINGERPRINT.contains(c.name())).toList();
+
+    /** Whether any request here falls in the batch's time range; if none, the batch needs no probe. */
+    private static final String ANY_IN_RANGE_SQL = "select exists (select 1 from requests r where r.created_at between $1 and $2)";
+
     /**
-     * Requests already here at the same time with the same fingerprint (names of soft-deleted
-     * projects and channels count too: deleting one between two restores adds nothing); the
-     * same channel name, or none here when the file's channel is not found; the same API key
-     * value first, else one with a key missing on one side (a file made without keys, a key not found).
-     * No request here in the batch's time range (restoring into empty tables, or newer rows): no
-     * probe at all, one index look-up instead of one per request.
+     * The probe, with only the columns it compares: requests already here at the same time with the
+     * same fingerprint (names of soft-deleted projects and channels count too: deleting one between two
+     * restores adds nothing); the same channel name, or none here when the file's channel is not found;
+     * the same API key value first, else one with a key missing on one side (a file made without keys,
+     * a key not found). Maps those found and answers the others' places: only they are sent whole.
      * Named in a comment first, as pg_stat_activity shows only the start of a long statement.
      */
-    private static final String REQUESTS_SQL = "/* restore usage requests */ with "
-            + "here as (select exists (select 1 from requests r where r.created_at between $1 and $2) as found), "
-            + "m as materialized (select f.*, case when (select found from here) then (select r.id from requests r "
+    private static final String PROBE_SQL = "/* restore usage requests: probe */ with "
+            + "m as materialized (select f.ord, f.old_id, (select r.id from requests r "
             + "left join projects p on p.id = r.project_id left join channels c on c.id = r.channel_id "
             + "left join api_keys k on k.id = r.api_key_id "
             + "where " + fingerprintMatches() + " "
             + "and coalesce(p.name, '') = coalesce(f.project_match, '') "
             + "and (coalesce(c.name, '') = coalesce(f.channel_match, '') or (c.name is null and not f.channel_found)) "
             + "and (f.api_key is null or k.key is null or k.key = f.api_key) "
-            + "order by (k.key = f.api_key) is true desc, r.id limit 1) end as match_id "
-            + "from " + unnest(3, REQUEST_MATCH_COLUMNS, REQUEST_COLUMNS) + " f), "
+            + "order by (k.key = f.api_key) is true desc, r.id limit 1) as match_id "
+            + "from " + unnest(1, REQUEST_MATCH_COLUMNS, FINGERPRINT_COLUMNS) + " f), "
+            + "mapped as (insert into restore_request_ids (old_id, new_id) "
+            + "select old_id, match_id from m where match_id is not null and old_id is not null "
+            + "on conflict (old_id) do nothing) "
+            + "select coalesce(array_agg(ord order by ord) filter (where match_id is null), '{}') from m";
+
+    /** Inserts requests (none of them here), ids from the sequence in file order, and maps old id → new id. */
+    private static final String INSERT_SQL = "/* restore usage requests */ with "
             // The sequence's name once per statement: as an expression of each row it took a tenth of PostgreSQL's time.
             + "s as materialized (select pg_get_serial_sequence('requests', 'id')::regclass as seq), "
-            + "fresh as materialized (select nextval((select seq from s)) as new_id, m.* "
-            + "from m where m.match_id is null order by m.ord), "
+            + "fresh as materialized (select nextval((select seq from s)) as new_id, f.* from "
+            + unnest(1, REQUEST_KEY_COLUMNS, REQUEST_COLUMNS) + " f order by f.ord), "
             + "inserted as (insert into requests (id, " + names(REQUEST_COLUMNS, "") + ") select new_id, "
-            + names(REQUEST_COLUMNS, "fresh.") + " from fresh), "
-            + "mapped as (insert into restore_request_ids (old_id, new_id) "
-            + "select old_id, new_id from fresh where old_id is not null "
-            + "union all select old_id, match_id from m where match_id is not null and old_id is not null "
-            + "on conflict (old_id) do nothing) "
-            + "select coalesce(array_agg(ord), '{}') from fresh";
+            + names(REQUEST_COLUMNS, "fresh.") + " from fresh) "
+            + "insert into restore_request_ids (old_id, new_id) select old_id, new_id from fresh where old_id is not null "
+            + "on conflict (old_id) do nothing";
 
-    /** One log per request: the file's first log of each request restored or found here that has none yet. */
-    private static final String LOGS_SQL = "/* restore usage logs */ insert into usage_logs (request_id, " + names(LOG_COLUMNS, "") + ") "
-            + "select distinct on (m.new_id) m.new_id, " + names(LOG_COLUMNS, "x.")
-            + " from " + unnest(1, LOG_KEY_COLUMNS, LOG_COLUMNS) + " x "
+    /**
+     * Which logs of the batch to insert, with only their places and request ids: one per request, the
+     * file's first log of each request restored or found here that has none yet; with its request's id here.
+     */
+    private static final String LOG_TARGETS_SQL = "/* restore usage logs: targets */ select "
+            + "coalesce(array_agg(ord order by ord), '{}'), coalesce(array_agg(new_id order by ord), '{}') from ("
+            + "select distinct on (m.new_id) x.ord, m.new_id from " + unnest(1, LOG_KEY_COLUMNS) + " x "
             + "join restore_request_ids m on m.old_id = x.request_id "
             + "where not exists (select 1 from usage_logs u where u.request_id = m.new_id) "
-            + "order by m.new_id, x.ord";
+            + "order by m.new_id, x.ord) t";
+
+    private static final String LOGS_SQL = "/* restore usage logs */ insert into usage_logs (request_id, " + names(LOG_COLUMNS, "") + ") "
+            + "select x.request_here, " + names(LOG_COLUMNS, "x.") + " from " + unnest(1, LOG_INSERT_COLUMNS, LOG_COLUMNS) + " x";
 
     /** The request's own fingerprint columns equal here ({@code r}) and in the file ({@code f}); null as ''. */
     private static String fingerprintMatches() {
@@ -256,26 +280,36 @@ class UsageRestore {
                 first = request.createdAt.isBefore(first) ? request.createdAt : first;
                 last = request.createdAt.isAfter(last) ? request.createdAt : last;
             }
-            Object[] columns = arrays(requests, REQUEST_MATCH_COLUMNS, REQUEST_COLUMNS);
-            Object[] parameters = new Object[columns.length + 2];
-            parameters[0] = first;
-            parameters[1] = last;
-            System.arraycopy(columns, 0, parameters, 2, columns.length);
-            return select(REQUESTS_SQL, parameters).invoke(rows -> {
-                Integer[] inserted = (Integer[]) rows.next()[0];
-                report.kind(kind).created += inserted.length;
-                report.kind(kind).skipped += requests.size() - inserted.length;
-                // Warnings of the requests inserted, in file order (both lists are in file order).
-                int next = 0;
-                for (RequestRow request : requests) {
-                    if (next < inserted.length && inserted[next] == request.index) {
-                        next++;
-                        if (request.warnings != null) {
-                            request.warnings.forEach(report::warn);
-                        }
-                    }
+            return select(ANY_IN_RANGE_SQL, new Object[] {first, last})
+                    .chain(found -> (Boolean) found.next()[0] ? probe(requests) : Uni.createFrom().item(requests))
+                    .chain(fresh -> (fresh.isEmpty() ? Uni.createFrom().voidItem()
+                            : update(INSERT_SQL, arrays(fresh, REQUEST_KEY_COLUMNS, REQUEST_COLUMNS)).replaceWithVoid())
+                            .invoke(() -> {
+                                report.kind(kind).created += fresh.size();
+                                report.kind(kind).skipped += requests.size() - fresh.size();
+                                // Warnings of the requests inserted, in file order.
+                                for (RequestRow request : fresh) {
+                                    if (request.warnings != null) {
+                                        request.warnings.forEach(report::warn);
+                                    }
+                                }
+                            }));
+        });
+    }
+
+    /** The requests of the batch not found here, in file order; those found are mapped to theirs. */
+    private static Uni<List<RequestRow>> probe(List<RequestRow> requests) {
+        return select(PROBE_SQL, arrays(requests, REQUEST_MATCH_COLUMNS, FINGERPRINT_COLUMNS)).map(rows -> {
+            Integer[] fresh = (Integer[]) rows.next()[0];
+            List<RequestRow> inserted = new ArrayList<>(fresh.length);
+            int next = 0;
+            for (RequestRow request : requests) { // both in file order
+                if (next < fresh.length && fresh[next] == request.index) {
+                    next++;
+                    inserted.add(request);
                 }
-            }).replaceWithVoid();
+            }
+            return inserted;
         });
     }
 
@@ -317,12 +351,29 @@ class UsageRestore {
                     logs.add(log);
                 }
             }
-            Uni<Integer> inserted = logs.isEmpty() ? Uni.createFrom().item(0)
-                    : update(LOGS_SQL, arrays(logs, LOG_KEY_COLUMNS, LOG_COLUMNS));
+            Uni<Integer> inserted = logs.isEmpty() ? Uni.createFrom().item(0) : insertLogs(logs);
             return inserted.chain(count -> warnMissingProjects(withoutProject, report).invoke(() -> {
                 report.kind(kind).created += count;
                 report.kind(kind).skipped += batch.size() - count;
             }));
+        });
+    }
+
+    /** Asks which logs to insert with their places and request ids only, then sends those whole. */
+    private static Uni<Integer> insertLogs(List<LogRow> logs) {
+        return select(LOG_TARGETS_SQL, arrays(logs, LOG_KEY_COLUMNS)).chain(rows -> {
+            Object[] row = rows.next();
+            Integer[] places = (Integer[]) row[0];
+            Long[] requests = (Long[]) row[1];
+            List<LogRow> targets = new ArrayList<>(places.length);
+            int next = 0;
+            for (LogRow log : logs) { // both in file order
+                if (next < places.length && places[next] == log.index) {
+                    log.requestHere = requests[next++];
+                    targets.add(log);
+                }
+            }
+            return targets.isEmpty() ? Uni.createFrom().item(0) : update(LOGS_SQL, arrays(targets, LOG_INSERT_COLUMNS, LOG_COLUMNS));
         });
     }
 
