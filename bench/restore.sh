@@ -8,7 +8,8 @@
 # into emptied tables again (warm), and a third time onto the same rows (all duplicates).
 # Baseline, after each run: psql \copy ... from CSV of the same columns the restore writes
 # (no request bodies: the restore writes {} as the file has none) into an empty schema with
-# the same indexes (BENCH_COPY_DB). Figures are medians of the runs.
+# the same indexes (BENCH_COPY_DB). Figures are medians of the runs; the service's and PostgreSQL's
+# CPU seconds of each restore are printed too.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source bench/lib.sh
@@ -20,6 +21,8 @@ copy_db=${BENCH_COPY_DB:-gateway_backup_copy_bench}
 export PGPASSWORD=gateway PGOPTIONS="--client-min-messages=warning"
 work=$(mktemp -d)
 trap 'bench_stop; rm -rf "$work"' EXIT
+# A spool directory of this run's own: services of other checkouts may clean the shared default.
+export GATEWAY_BACKUP_RESTORE_UPLOAD_DIRECTORY=$work/uploads
 
 bench_build
 have=$(psql_as "$source_db" -tAc "select (select count(*) from requests) || ' ' || (select count(*) from usage_logs)" 2>/dev/null || true)
@@ -38,17 +41,34 @@ csv_select=$(echo $request_columns | sed "s/request_body/'{}'::jsonb/")
 psql_as "$source_db" -c "\\copy (select $csv_select from requests) to '$work/requests.csv' csv" \
   -c "\\copy usage_logs to '$work/usage_logs.csv' csv"
 import="localhost:$bench_port/api/backups/import?$params&channelConflictStrategy=skip&modelConflictStrategy=skip&modelPriceConflictStrategy=skip&apiKeyConflictStrategy=skip"
+# CPU seconds of the service and of PostgreSQL's backends on the target database (for "where the time goes").
+ticks() { awk '{print $14 + $15}' "/proc/$1/stat" 2>/dev/null || echo 0; }
+pg_ticks() {
+  local t=0 p
+  for p in $(psql_as "$target_db" -tAc "select pid from pg_stat_activity where datname = '$target_db' and pid <> pg_backend_pid()"); do
+    t=$((t + $(ticks "$p")))
+  done
+  echo "$t"
+}
+# timed_restore VAR: seconds of one restore; appends "jvm/pg" CPU seconds to VAR_cpu.
+timed_restore() {
+  local j0 p0 s
+  j0=$(ticks "$bench_pid") p0=$(pg_ticks)
+  s=$(bench_seconds curl -fsS -H "Authorization: Bearer $token" --data-binary "@$work/backup.json" "$import")
+  eval "$1_cpu+=(\"$(echo "($(ticks "$bench_pid") - $j0) / 100" | bc -l | xargs printf '%.1f')/$(echo "($(pg_ticks) - $p0) / 100" | bc -l | xargs printf '%.1f')\")"
+  eval "$1+=($s)"
+}
 load_before=$(bench_load)
-cold=() warm=() dup=() base=() rsses=() restored=()
+cold=() warm=() dup=() base=() rsses=() restored=() cold_cpu=() warm_cpu=() dup_cpu=()
 for _ in $(seq 1 "$runs"); do
   fresh_db "$target_db"
   bench_start "$target_db"
   token=$(bench_token)
-  cold+=("$(bench_seconds curl -fsS -H "Authorization: Bearer $token" --data-binary "@$work/backup.json" "$import")")
+  timed_restore cold
   restored+=("$(psql_as "$target_db" -tAc "select (select count(*) from requests) + (select count(*) from usage_logs)")")
   psql_as "$target_db" -c "truncate requests, usage_logs restart identity"
-  warm+=("$(bench_seconds curl -fsS -H "Authorization: Bearer $token" --data-binary "@$work/backup.json" "$import")")
-  dup+=("$(bench_seconds curl -fsS -H "Authorization: Bearer $token" --data-binary "@$work/backup.json" "$import")")
+  timed_restore warm
+  timed_restore dup
   restored+=("$(psql_as "$target_db" -tAc "select (select count(*) from requests) + (select count(*) from usage_logs)")")
   rsses+=("$(bench_peak_rss_mb)")
   bench_stop
@@ -69,3 +89,4 @@ awk -v r="$rows" -v got="$(range "${restored[@]}")" -v c="$(median "${cold[@]}")
   printf "%-36s %8.1f %9d %8.2f %s\n", "restore, warm", w, r / w, b / w, ">= 0.5 of psql"
   printf "%-36s %8.1f %9d %8.1fx %s\n", "restore onto the same rows (dups)", d, r / d, c / d, ">= 3x faster than cold"
   printf "peak RSS: %d MB (range %s; target < 400)\n", m, range }'
+echo "CPU seconds, service/PostgreSQL, per run: cold ${cold_cpu[*]}; warm ${warm_cpu[*]}; onto the same rows ${dup_cpu[*]}"

@@ -83,17 +83,12 @@ public final class JsonRowBatches {
                     return new Batch(rows, lastId, !rows.isEmpty() && (cut || rows.size() == rowLimit),
                             cut ? rows.size() + 1 : Math.min(limit.rows(), rowLimit * 2));
                 });
-        Uni<Batch>[] next = new Uni[] {read.apply(startAfter, limit.rows())};
-        return Multi.createBy().repeating()
-                .uni(() -> next[0].invoke(batch -> {
-                    if (batch.more()) {
-                        // Start the next read now; the consumer subscribes to it when it is ready.
-                        next[0] = read.apply(batch.lastId(), batch.nextLimit()).memoize().indefinitely();
-                        next[0].subscribe().with(prefetched -> { }, failure -> { });
-                    }
-                }))
-                .whilst(Batch::more)
-                .map(Batch::rows);
+        // Deferred: the first read starts when the caller subscribes.
+        return Multi.createFrom().deferred(() -> {
+            ReadAhead<Batch> ahead = new ReadAhead<>(read.apply(startAfter, limit.rows()),
+                    batch -> read.apply(batch.lastId(), batch.nextLimit()), Batch::more);
+            return Multi.createBy().repeating().uni(ahead::next).whilst(Batch::more).map(Batch::rows);
+        });
     }
 
     private record Batch(List<byte[]> rows, long lastId, boolean more, int nextLimit) {

@@ -21,29 +21,18 @@ public class UsageRequestRepository implements PanacheRepository<UsageRequest> {
 
     /** As above, only requests with ids above {@code after} (incremental backups). */
     public Multi<List<byte[]>> streamBackupJson(boolean withApiKeys, boolean withPayloads, BatchLimit limit, long after) {
-        List<String> fields = new ArrayList<>(List.of("id", "r.id", "created_at", "r.created_at",
-                "updated_at", "r.updated_at"));
-        if (withApiKeys) {
-            fields.addAll(List.of("api_key_id", "nullif(r.api_key_id, 0)"));
+        List<String> fields = new ArrayList<>(List.of("id", "r.id"));
+        for (UsageColumns.Column column : UsageColumns.REQUESTS) {
+            if (withApiKeys || !column.name().equals("api_key_id")) {
+                fields.addAll(List.of(column.name(), column.exported("r")));
+            }
         }
-        fields.addAll(List.of("project_id", "nullif(r.project_id, 0)", "trace_id", "nullif(r.trace_id, 0)",
-                "data_storage_id", "nullif(r.data_storage_id, 0)", "source", "nullif(r.source, '')",
-                "model_id", "nullif(r.model_id, '')", "reasoning_effort", "nullif(r.reasoning_effort, '')",
-                "format", "nullif(r.format, '')", "channel_id", "nullif(r.channel_id, 0)",
-                "external_id", "nullif(r.external_id, '')", "status", "nullif(r.status, '')",
-                "stream", "nullif(r.stream, false)", "client_ip", "nullif(r.client_ip, '')",
-                "metrics_latency_ms", "nullif(r.metrics_latency_ms, 0)",
-                "metrics_first_token_latency_ms", "nullif(r.metrics_first_token_latency_ms, 0)",
-                "metrics_reasoning_duration_ms", "nullif(r.metrics_reasoning_duration_ms, 0)",
-                "content_saved", "nullif(r.content_saved, false)", "content_storage_id", "nullif(r.content_storage_id, 0)",
-                "content_storage_key", "nullif(r.content_storage_key, '')", "content_saved_at", "r.content_saved_at",
-                "project_name", "nullif(p.name, '')", "channel_name", "nullif(c.name, '')"));
+        fields.addAll(List.of("project_name", "nullif(p.name, '')", "channel_name", "nullif(c.name, '')"));
         if (withApiKeys) {
             fields.addAll(List.of("api_key_key", "nullif(k.key, '')"));
         }
         if (withPayloads) {
-            fields.addAll(List.of("request_headers", "r.request_headers::text", "request_body", "r.request_body::text",
-                    "response_body", "r.response_body::text", "response_chunks", "r.response_chunks::text"));
+            UsageColumns.REQUEST_PAYLOADS.forEach(column -> fields.addAll(List.of(column.name(), column.exported("r"))));
         }
         String sql = "select r.id, " + JsonRowBatches.objectWithoutNulls(fields.toArray(String[]::new))
                 + " from requests r"

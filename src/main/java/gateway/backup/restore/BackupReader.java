@@ -1,6 +1,7 @@
 package gateway.backup.restore;
 
 import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonParseException;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
@@ -31,6 +32,7 @@ import java.util.Map;
 final class BackupReader {
 
     private static final ObjectMapper JSON = new ObjectMapper();
+    private static final java.util.Set<String> USAGE_SECTIONS = java.util.Set.of(BackupFormat.USAGE_REQUESTS, BackupFormat.USAGE_LOGS);
 
     private BackupReader() {
     }
@@ -75,20 +77,37 @@ final class BackupReader {
         }
     }
 
-    /** Where the sections of a file are: byte offset of each section's opening bracket. */
-    record Index(Path file, String version, Map<String, Long> sections, Limits limits, JsonFactory factory) {
+    /**
+     * Where the sections of a file are: byte offset of each section's opening bracket, and its line
+     * and column for messages about what is read from there.
+     */
+    record Index(Path file, String version, Map<String, Long> sections, Map<String, JsonLocation> starts, Limits limits,
+            JsonFactory factory) {
         boolean has(String section) {
             return sections.containsKey(section);
         }
     }
 
+    /** Every section checked element by element (verify, which builds usage elements as trees too). */
     static Index index(Path file, Limits limits) throws IOException {
+        return index(file, limits, false);
+    }
+
+    /**
+     * With {@code skipUsage}, the usage sections are only scanned byte by byte (nesting, each element an
+     * object, its bytes and values within the limits), not parsed: {@link UsageReader} parses them, with
+     * the same limits, without building trees. Parsing them here too took a third of the restore's parse.
+     */
+    static Index index(Path file, Limits limits, boolean skipUsage) throws IOException {
         JsonFactory factory = limits.factory();
         Map<String, Long> sections = new HashMap<>();
+        Map<String, JsonLocation> starts = new HashMap<>();
         String version = null;
         String section = null;
         int element = -1;
-        try (JsonParser parser = factory.createParser(new BufferedInputStream(Files.newInputStream(file), 64 * 1024))) {
+        Resumed at = new Resumed(0, 0, 0);
+        JsonParser parser = factory.createParser(new BufferedInputStream(Files.newInputStream(file), 64 * 1024));
+        try {
             JsonToken first = parser.nextToken();
             if (first == null) {
                 throw new RestoreException("Invalid backup file: the file is empty");
@@ -111,14 +130,23 @@ final class BackupReader {
                                 + " appears twice; a file holds each section once");
                     }
                     section = name;
-                    sections.put(name, parser.currentTokenLocation().getByteOffset());
+                    JsonLocation start = at.real(parser.currentTokenLocation());
+                    sections.put(name, start.getByteOffset());
+                    starts.put(name, start);
                     element = 0;
-                    while (parser.nextToken() != JsonToken.END_ARRAY) {
-                        if (parser.currentToken() != JsonToken.START_OBJECT) {
-                            throw new RestoreException("Invalid backup file: " + name + "[" + element + "] must be an object");
+                    if (skipUsage && USAGE_SECTIONS.contains(name)) {
+                        parser.close();
+                        at = Scan.section(file, start, limits, name);
+                        parser = factory.createParser(at.open(file));
+                        at.skipPrefix(parser);
+                    } else {
+                        while (parser.nextToken() != JsonToken.END_ARRAY) {
+                            if (parser.currentToken() != JsonToken.START_OBJECT) {
+                                throw new RestoreException("Invalid backup file: " + name + "[" + element + "] must be an object");
+                            }
+                            measure(parser, limits, name + "[" + element + "]");
+                            element++;
                         }
-                        measure(parser, limits, name + "[" + element + "]");
-                        element++;
                     }
                     section = null;
                 } else {
@@ -133,8 +161,9 @@ final class BackupReader {
             throw new RestoreException("Invalid backup file" + where + ": " + limits.explain(e));
         } catch (JsonParseException e) {
             String where = section == null ? "" : " in " + section + "[" + element + "]";
-            throw new RestoreException("Invalid JSON" + where + " at line " + e.getLocation().getLineNr()
-                    + ", column " + e.getLocation().getColumnNr() + ": " + withoutToken(e.getOriginalMessage()));
+            throw new RestoreException(invalidJson(where, at.real(e.getLocation()), e));
+        } finally {
+            parser.close();
         }
         if (version == null) {
             throw new RestoreException("Invalid backup file: no version; supported versions are "
@@ -144,7 +173,204 @@ final class BackupReader {
             throw new RestoreException("Unsupported backup version \"" + version + "\"; supported versions are "
                     + BackupFormat.SUPPORTED_VERSIONS);
         }
-        return new Index(file, version, sections, limits, factory);
+        return new Index(file, version, sections, starts, limits, factory);
+    }
+
+    static String invalidJson(String where, JsonLocation location, JsonParseException e) {
+        return "Invalid JSON" + where + " at line " + location.getLineNr() + ", column " + location.getColumnNr()
+                + ": " + withoutToken(e.getOriginalMessage());
+    }
+
+    /**
+     * Where a parser started in the file: its byte offset, line and column there, less the bytes of
+     * the prefix it is given ({@code {"":0}), so that it reads the rest of the top-level object after a
+     * scanned section as if from the start.
+     */
+    record Resumed(long offset, int line, int column) {
+        private static final byte[] PREFIX = "{\"\":0".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+
+        java.io.InputStream open(Path file) throws IOException {
+            java.io.InputStream rest = Files.newInputStream(file);
+            rest.skipNBytes(offset);
+            return new java.io.SequenceInputStream(new java.io.ByteArrayInputStream(PREFIX), new BufferedInputStream(rest, 64 * 1024));
+        }
+
+        void skipPrefix(JsonParser parser) throws IOException {
+            parser.nextToken(); // {
+            parser.nextToken(); // ""
+            parser.nextToken(); // 0
+        }
+
+        /** A location of the parser started here, as a location in the file. */
+        JsonLocation real(JsonLocation location) {
+            if (offset == 0) {
+                return location;
+            }
+            boolean firstLine = location.getLineNr() == 1;
+            return new JsonLocation(location.contentReference(), location.getByteOffset() - PREFIX.length + offset, -1,
+                    location.getLineNr() + line - 1,
+                    firstLine ? location.getColumnNr() - PREFIX.length + column - 1 : location.getColumnNr());
+        }
+    }
+
+    /** A usage section scanned byte by byte: strings, nesting and each element's bytes and values. */
+    private static final class Scan {
+        private final Limits limits;
+        private final String name;
+        private final boolean[] object;
+        private final long maxValues;
+        private int depth;
+        private int element = -1;
+        private long elementStart;
+        private long values;
+        private boolean expectKey;
+        private boolean inScalar;
+        private int line;
+        private long lineStart;
+
+        private Scan(Limits limits, String name, JsonLocation start) {
+            this.limits = limits;
+            this.name = name;
+            this.object = new boolean[limits.maxNestingDepth() + 2];
+            this.maxValues = limits.maxElementValues();
+            this.line = start.getLineNr();
+            this.lineStart = start.getByteOffset() - start.getColumnNr() + 1;
+        }
+
+        /** Scans the section whose [ is at {@code start}; where the top-level object goes on after its ]. */
+        static Resumed section(Path file, JsonLocation start, Limits limits, String name) throws IOException {
+            return new Scan(limits, name, start).run(file, start.getByteOffset());
+        }
+
+        private Resumed run(Path file, long start) throws IOException {
+            try (java.io.InputStream in = Files.newInputStream(file)) {
+                in.skipNBytes(start);
+                byte[] buffer = new byte[64 * 1024];
+                boolean inString = false;
+                boolean escaped = false;
+                long at = start;
+                for (int n = in.read(buffer); n > 0; at += n, n = in.read(buffer)) {
+                    if (depth > 1) {
+                        checkBytes(at); // an element still open: its bytes so far
+                    }
+                    for (int i = 0; i < n; i++) {
+                        byte b = buffer[i];
+                        if (inString) {
+                            // Most bytes are inside strings: a tight loop to the next quote or backslash.
+                            while (!escaped && b != '"' && b != '\\' && ++i < n) {
+                                b = buffer[i];
+                            }
+                            if (i == n) {
+                                break;
+                            }
+                            if (escaped) {
+                                escaped = false;
+                            } else if (b == '\\') {
+                                escaped = true;
+                            } else {
+                                inString = false;
+                            }
+                            continue;
+                        }
+                        long offset = at + i;
+                        switch (b) {
+                            case '{', '[' -> open(b == '{', offset);
+                            case '}', ']' -> {
+                                inScalar = false;
+                                if (--depth == 0) {
+                                    return new Resumed(offset + 1, line, (int) (offset + 1 - lineStart) + 1);
+                                }
+                                if (depth == 1) {
+                                    checkBytes(offset);
+                                }
+                            }
+                            case '"' -> {
+                                inScalar = false;
+                                inString = true;
+                                if (depth == 1) {
+                                    startElement(false, offset);
+                                }
+                                if (!(object[depth] && expectKey)) {
+                                    count();
+                                }
+                                expectKey = false;
+                            }
+                            case ',' -> {
+                                inScalar = false;
+                                expectKey = object[depth];
+                            }
+                            case ':' -> {
+                                inScalar = false;
+                                expectKey = false;
+                            }
+                            case ' ', '\t', '\r' -> inScalar = false;
+                            case '\n' -> {
+                                inScalar = false;
+                                line++;
+                                lineStart = offset + 1;
+                            }
+                            default -> {
+                                if (!inScalar) {
+                                    inScalar = true;
+                                    if (depth == 1) {
+                                        startElement(false, offset);
+                                    }
+                                    count();
+                                }
+                            }
+                        }
+                    }
+                }
+                throw new RestoreException("Invalid JSON in " + where() + " at line " + line
+                        + ": unexpected end of the file inside the section");
+            }
+        }
+
+        private String where() {
+            return name + "[" + Math.max(element, 0) + "]";
+        }
+
+        private void open(boolean isObject, long offset) {
+            inScalar = false;
+            if (depth == 0) {
+                depth = 1; // the section's [
+                return;
+            }
+            if (depth == 1) {
+                startElement(isObject, offset);
+            }
+            count();
+            if (++depth + 1 > limits.maxNestingDepth()) {
+                throw new RestoreException("Invalid backup file in " + where() + ": objects and arrays nest deeper than the limit of "
+                        + limits.maxNestingDepth() + " (gateway-backup.restore.max-nesting-depth)");
+            }
+            object[depth] = isObject;
+            expectKey = isObject;
+        }
+
+        private void startElement(boolean isObject, long offset) {
+            element++;
+            if (!isObject) {
+                throw new RestoreException("Invalid backup file: " + where() + " must be an object");
+            }
+            elementStart = offset;
+            values = 0;
+        }
+
+        /** One more JSON value in the element (a key is not one), as measure() counts them. */
+        private void count() {
+            if (++values > maxValues) {
+                throw new RestoreException("Invalid backup file: " + where() + " holds more than "
+                        + maxValues + " JSON values (gateway-backup.restore.max-element-values)");
+            }
+        }
+
+        private void checkBytes(long offset) {
+            if (offset - elementStart > limits.maxElementBytes()) {
+                throw new RestoreException("Invalid backup file: " + where() + " is larger than the limit of "
+                        + limits.maxElementBytes() + " bytes (gateway-backup.restore.max-element-size)");
+            }
+        }
     }
 
     /**

@@ -1,5 +1,6 @@
 package gateway.backup.restore;
 
+import gateway.backup.domain.RawSql;
 import io.quarkus.hibernate.reactive.panache.Panache;
 import io.smallrye.mutiny.Uni;
 import java.util.LinkedHashMap;
@@ -46,22 +47,22 @@ final class ReferenceResolver {
         Set<String> newProjects = new LinkedHashSet<>();
         Set<String> newChannels = new LinkedHashSet<>();
         Set<String> newKeys = new LinkedHashSet<>();
-        Set<String> newProjectIds = new LinkedHashSet<>();
-        Set<String> newChannelIds = new LinkedHashSet<>();
+        Set<Long> newProjectIds = new LinkedHashSet<>();
+        Set<Long> newChannelIds = new LinkedHashSet<>();
         for (UsageReader.Row row : batch) {
             collect(nz(row.projectName), projects, newProjects);
             collect(nz(row.channelName), channels, newChannels);
             collect(nz(row.apiKey), apiKeys, newKeys);
             if (nz(row.projectName).isEmpty() && row.projectId != null && projectNames.get(row.projectId) == null) {
-                newProjectIds.add(row.projectId.toString());
+                newProjectIds.add(row.projectId);
             }
             if (nz(row.channelName).isEmpty() && row.channelId != null && channelNames.get(row.channelId) == null) {
-                newChannelIds.add(row.channelId.toString());
+                newChannelIds.add(row.channelId);
             }
         }
-        return load("select name, id from projects where deleted_at = 0 and name in (%s)", newProjects, projects)
-                .chain(() -> load("select name, id from channels where deleted_at = 0 and name in (%s)", newChannels, channels))
-                .chain(() -> load("select key, id from api_keys where deleted_at = 0 and key in (%s)", newKeys, apiKeys))
+        return load("select name, id from projects where deleted_at = 0 and name = any($1::text[])", newProjects, projects)
+                .chain(() -> load("select name, id from channels where deleted_at = 0 and name = any($1::text[])", newChannels, channels))
+                .chain(() -> load("select key, id from api_keys where deleted_at = 0 and key = any($1::text[])", newKeys, apiKeys))
                 .chain(() -> loadNames("projects", newProjectIds, projectNames))
                 .chain(() -> loadNames("channels", newChannelIds, channelNames));
     }
@@ -77,30 +78,38 @@ final class ReferenceResolver {
         }
     }
 
-    private static String elements(String cast) {
-        return "select cast(jsonb_array_elements_text(cast(cast(:values as text) as jsonb)) as " + cast + ")";
+    /** A row of a look-up: a live row's name and id. */
+    private record NameId(String name, long id) {
+        static NameId of(Object[] row) {
+            return new NameId((String) row[0], ((Number) row[1]).longValue());
+        }
     }
 
+    /** The live rows among {@code names} (typed array parameter, on the transaction's connection). */
     private static Uni<Void> load(String sql, Set<String> names, Map<String, Optional<Long>> cache) {
         if (names.isEmpty()) {
             return Uni.createFrom().voidItem();
         }
         names.forEach(name -> cache.put(name, Optional.empty()));
-        return Panache.getSession().chain(s -> s.createNativeQuery(String.format(sql, elements("varchar")), Object[].class)
-                .setParameter("values", UsageRestore.toJson(names)).getResultList())
-                .invoke(rows -> rows.forEach(r -> cache.put((String) r[0], Optional.of(((Number) r[1]).longValue()))))
+        return RawSql.select(Panache.getSession(), sql, (Object) names.toArray(String[]::new))
+                .invoke(rows -> rows.forEachRemaining(row -> {
+                    NameId found = NameId.of(row);
+                    cache.put(found.name(), Optional.of(found.id()));
+                }))
                 .replaceWithVoid();
     }
 
-    private static Uni<Void> loadNames(String table, Set<String> ids, Map<Long, Optional<String>> cache) {
+    private static Uni<Void> loadNames(String table, Set<Long> ids, Map<Long, Optional<String>> cache) {
         if (ids.isEmpty()) {
             return Uni.createFrom().voidItem();
         }
-        ids.forEach(id -> cache.put(Long.valueOf(id), Optional.empty()));
-        return Panache.getSession().chain(s -> s.createNativeQuery("select id, name from " + table
-                + " where deleted_at = 0 and id in (" + elements("bigint") + ")", Object[].class)
-                .setParameter("values", UsageRestore.toJson(ids)).getResultList())
-                .invoke(rows -> rows.forEach(r -> cache.put(((Number) r[0]).longValue(), Optional.of((String) r[1]))))
+        ids.forEach(id -> cache.put(id, Optional.empty()));
+        return RawSql.select(Panache.getSession(), "select name, id from " + table + " where deleted_at = 0 and id = any($1::bigint[])",
+                        (Object) ids.toArray(Long[]::new))
+                .invoke(rows -> rows.forEachRemaining(row -> {
+                    NameId found = NameId.of(row);
+                    cache.put(found.id(), Optional.of(found.name()));
+                }))
                 .replaceWithVoid();
     }
 

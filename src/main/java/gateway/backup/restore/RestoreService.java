@@ -2,6 +2,7 @@ package gateway.backup.restore;
 
 import gateway.backup.config.GatewayBackupConfig;
 import gateway.backup.domain.BatchLimit;
+import gateway.backup.domain.ReadAhead;
 import gateway.backup.format.BackupFormat;
 import gateway.backup.job.JobProgress;
 import gateway.backup.restore.BackupReader.Element;
@@ -91,7 +92,7 @@ public class RestoreService {
             List<Index> indexes = new ArrayList<>();
             for (Path plain : plains) {
                 progress.bytes(java.nio.file.Files.size(plain));
-                indexes.add(BackupReader.index(plain, readerLimits));
+                indexes.add(BackupReader.index(plain, readerLimits, true));
             }
             return indexes;
         }).chain(indexes -> Panache.withTransaction(() -> Panache.getSession()
@@ -240,8 +241,8 @@ public class RestoreService {
         long started = System.nanoTime();
         progress.phase(name);
         return Workers.blocking(context, () -> opener.open(index)).chain(reader -> {
-            ReadAhead<List<R>> ahead = new ReadAhead<>(() -> Workers.blocking(context, () -> reader.next(batchLimit)),
-                    batch -> !batch.isEmpty());
+            java.util.function.Supplier<Uni<List<R>>> read = () -> Workers.blocking(context, () -> reader.next(batchLimit));
+            ReadAhead<List<R>> ahead = new ReadAhead<>(read.get(), batch -> read.get(), batch -> !batch.isEmpty());
             Multi<List<R>> batches = Multi.createBy().repeating().uni(ahead::next).until(List::isEmpty);
             return batches.onItem().transformToUniAndConcatenate(batch -> unlessShuttingDown(handle, batch)
                             .invoke(() -> progress.rows(batch.size())))
@@ -252,37 +253,5 @@ public class RestoreService {
                         return (Void) null;
                     })));
         }).invoke(() -> Log.infof("restore: %s read in %d ms", name, (System.nanoTime() - started) / 1_000_000));
-    }
-
-    /** Hands out one read at a time, starting the next as soon as one is handed out (unless it was the last). */
-    private static final class ReadAhead<T> {
-        private final java.util.function.Supplier<Uni<T>> read;
-        private final java.util.function.Predicate<T> more;
-        private Uni<T> pending;
-
-        ReadAhead(java.util.function.Supplier<Uni<T>> read, java.util.function.Predicate<T> more) {
-            this.read = read;
-            this.more = more;
-            this.pending = start();
-        }
-
-        private Uni<T> start() {
-            Uni<T> started = read.get().memoize().indefinitely();
-            started.subscribe().with(item -> { }, failure -> { }); // the failure reaches the caller of next()
-            return started;
-        }
-
-        Uni<T> next() {
-            return pending.invoke(item -> {
-                if (more.test(item)) {
-                    pending = start();
-                }
-            });
-        }
-
-        /** Completes once the last read started has ended, whatever its outcome. */
-        Uni<Void> settled() {
-            return pending.onItemOrFailure().transform((item, failure) -> null).replaceWithVoid();
-        }
     }
 }
