@@ -5,24 +5,28 @@ import gateway.backup.domain.BatchLimit;
 import gateway.backup.domain.ReadAhead;
 import gateway.backup.format.BackupFormat;
 import gateway.backup.job.JobProgress;
+import gateway.backup.metrics.Stopwatch;
+import gateway.backup.metrics.Timed;
 import gateway.backup.restore.BackupReader.Element;
 import gateway.backup.restore.BackupReader.Index;
 import gateway.backup.restore.BackupReader.Section;
 import io.micrometer.core.instrument.MeterRegistry;
-import io.micrometer.core.instrument.Timer;
 import io.quarkus.hibernate.reactive.panache.Panache;
 import io.quarkus.logging.Log;
-import io.smallrye.mutiny.Multi;
 import gateway.backup.worker.Workers;
+import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.Context;
 import io.vertx.core.Vertx;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.function.Function;
+import java.util.function.Supplier;
 import org.hibernate.FlushMode;
 
 /**
@@ -81,80 +85,98 @@ public class RestoreService {
     public Uni<RestoreReport> restore(List<Path> files, RestoreOptions options, JobProgress progress) {
         Context context = Vertx.currentContext();
         RestoreReport report = new RestoreReport();
-        Timer.Sample timer = Timer.start(metrics);
-        long started = System.nanoTime();
         List<Path> plains = new ArrayList<>();
-        return Workers.blocking(context, () -> {
-            for (Path file : files) {
-                plains.add(spool.plain(file, () -> false));
-            }
-            progress.phase("reading the file");
-            List<Index> indexes = new ArrayList<>();
-            for (Path plain : plains) {
-                progress.bytes(java.nio.file.Files.size(plain));
-                indexes.add(BackupReader.index(plain, readerLimits, true));
-            }
-            return indexes;
-        }).chain(indexes -> Panache.withTransaction(() -> Panache.getSession()
+        Uni<RestoreReport> work = Workers.blocking(context, () -> index(files, plains, progress))
+                .chain(indexes -> Panache.withTransaction(() -> Panache.getSession()
                         // Flushed explicitly after each kind: no dirty check of every entity before each query.
                         .invoke(session -> session.setFlushMode(FlushMode.COMMIT))
                         .chain(() -> waitForOtherRestores(report))
                         .chain(() -> restoreConfig(context, progress, indexes.get(indexes.size() - 1), options, report))
                         .chain(() -> restoreUsage(context, progress, indexes, options, report))
                         .chain(() -> options.dryRun() ? rollBack(report) : Uni.createFrom().voidItem())))
-                .eventually(() -> Workers.blocking(context, () -> {
-                    for (int i = 0; i < plains.size(); i++) {
-                        if (!plains.get(i).equals(files.get(i))) {
-                            spool.delete(plains.get(i));
-                        }
-                    }
-                    return null;
-                }).replaceWithVoid())
-                .map(done -> report)
-                .invoke(() -> {
-                    timer.stop(metrics.timer("gateway.backup.restore.duration", "outcome", "success"));
-                    metrics.counter("gateway.backup.restores", "outcome", "success").increment();
-                    Log.infof("restore: %s%s in %d ms", report.summary(), files.size() > 1 ? " (" + files.size() + " files)" : "",
-                            (System.nanoTime() - started) / 1_000_000);
-                })
-                .onFailure().invoke(failure -> {
-                    timer.stop(metrics.timer("gateway.backup.restore.duration", "outcome", "failure"));
-                    metrics.counter("gateway.backup.restores", "outcome", "failure").increment();
-                    Log.warnf("restore: rolled back: %s", failure instanceof RestoreException
-                            || failure instanceof RestoreInterruptedException ? failure.getMessage()
-                            : failure.getClass().getSimpleName());
-                });
+                .eventually(() -> Workers.blocking(context, () -> deleteDecompressed(files, plains)))
+                .map(done -> report);
+        return Timed.timed(metrics, "restore", () -> work,
+                done -> report.summary() + (files.size() > 1 ? " (" + files.size() + " files)" : ""),
+                failure -> "rolled back: " + (failure instanceof RestoreException || failure instanceof RestoreInterruptedException
+                        ? failure.getMessage() : failure.getClass().getSimpleName()));
     }
 
+    /** On a worker: each file decompressed (and decrypted) into the spool where needed, and indexed. */
+    private List<Index> index(List<Path> files, List<Path> plains, JobProgress progress) throws IOException {
+        for (Path file : files) {
+            plains.add(spool.plain(file, () -> false));
+        }
+        progress.phase("reading the file");
+        List<Index> indexes = new ArrayList<>();
+        for (Path plain : plains) {
+            progress.bytes(Files.size(plain));
+            indexes.add(BackupReader.index(plain, readerLimits, true));
+        }
+        return indexes;
+    }
+
+    /** On a worker: the spooled copies this restore made (never the caller's own files). */
+    private Void deleteDecompressed(List<Path> files, List<Path> plains) throws IOException {
+        for (int i = 0; i < plains.size(); i++) {
+            if (!plains.get(i).equals(files.get(i))) {
+                spool.delete(plains.get(i));
+            }
+        }
+        return null;
+    }
+
+    /** How one configuration section is restored: each element in turn, then optionally a flush. */
+    private record ConfigStep(String section, boolean included, Function<Element, Uni<Void>> restore, boolean flushAfter) {
+    }
+
+    /** The configuration sections in dependency order (prices and models name channels; keys name projects). */
     private Uni<Void> restoreConfig(Context context, JobProgress progress, Index index, RestoreOptions options, RestoreReport report) {
         ChannelIdRemapper remapper = new ChannelIdRemapper();
-        return each(context, progress, index, BackupFormat.CHANNELS, true, batch -> one(batch, element -> options.includeChannels()
-                ? config.restoreChannel(element, options.channelConflictStrategy(), remapper, report)
-                : config.mapChannel(element, remapper)))
-                .chain(config::flush)
-                .chain(() -> each(context, progress, index, BackupFormat.CHANNEL_MODEL_PRICES, options.includeModelPrices(),
-                        batch -> one(batch, element -> config.restorePrice(element, options.modelPriceConflictStrategy(), report))))
-                .chain(() -> each(context, progress, index, BackupFormat.MODELS, options.includeModels(),
-                        batch -> one(batch, element -> config.restoreModel(element, options.modelConflictStrategy(), remapper, report))))
-                .chain(() -> each(context, progress, index, BackupFormat.PROJECTS, options.includeProjects(),
-                        batch -> one(batch, element -> config.restoreProject(element, options.projectConflictStrategy(), remapper, report))))
-                .chain(config::flush)
-                .chain(() -> each(context, progress, index, BackupFormat.API_KEYS, options.includeAPIKeys(),
-                        batch -> one(batch, element -> config.restoreApiKey(element, options.apiKeyConflictStrategy(), remapper, report))))
-                .chain(config::flush);
+        List<ConfigStep> steps = List.of(
+                // Not restored, channels are still mapped by name: models and projects name them by id.
+                new ConfigStep(BackupFormat.CHANNELS, true, element -> options.includeChannels()
+                        ? config.restoreChannel(element, options.channelConflictStrategy(), remapper, report)
+                        : config.mapChannel(element, remapper), true),
+                new ConfigStep(BackupFormat.CHANNEL_MODEL_PRICES, options.includeModelPrices(),
+                        element -> config.restorePrice(element, options.modelPriceConflictStrategy(), report), false),
+                new ConfigStep(BackupFormat.MODELS, options.includeModels(),
+                        element -> config.restoreModel(element, options.modelConflictStrategy(), remapper, report), false),
+                new ConfigStep(BackupFormat.PROJECTS, options.includeProjects(),
+                        element -> config.restoreProject(element, options.projectConflictStrategy(), remapper, report), true),
+                new ConfigStep(BackupFormat.API_KEYS, options.includeAPIKeys(),
+                        element -> config.restoreApiKey(element, options.apiKeyConflictStrategy(), remapper, report), true));
+        Uni<Void> chain = Uni.createFrom().voidItem();
+        for (ConfigStep step : steps) {
+            chain = chain.chain(() -> restoreElements(context, progress, index, step.section(), step.included(),
+                    batch -> eachInTurn(batch, step.restore())));
+            if (step.flushAfter()) {
+                chain = chain.chain(config::flush);
+            }
+        }
+        return chain;
     }
 
+    /**
+     * Every file's usage requests, then every file's usage logs, newest file first: a row that changed
+     * between two backups of a chain (a request still running at the first) is in the newer file as
+     * it ended, and restoring that version first makes the older one a duplicate of it (same old id).
+     */
     private Uni<Void> restoreUsage(Context context, JobProgress progress, List<Index> indexes, RestoreOptions options, RestoreReport report) {
         if (!options.includeUsageStats()) {
             return Uni.createFrom().voidItem();
         }
         ReferenceResolver refs = new ReferenceResolver(referenceCacheSize);
+        List<Index> newestFirst = new ArrayList<>(indexes);
+        Collections.reverse(newestFirst);
         Uni<Void> chain = usage.begin();
-        for (Index index : indexes) {
-            chain = chain.chain(() -> usage(context, progress, index, BackupFormat.USAGE_REQUESTS, true,
-                            UsageReader::requests, batch -> usage.restoreRequests(batch, refs, report)))
-                    .chain(() -> usage(context, progress, index, BackupFormat.USAGE_LOGS, true,
-                            UsageReader::logs, batch -> usage.restoreLogs(batch, refs, report)));
+        for (Index index : newestFirst) {
+            chain = chain.chain(() -> restoreUsageSection(context, progress, index, BackupFormat.USAGE_REQUESTS,
+                    UsageReader::requests, batch -> usage.restoreRequests(batch, refs, report)));
+        }
+        for (Index index : newestFirst) {
+            chain = chain.chain(() -> restoreUsageSection(context, progress, index, BackupFormat.USAGE_LOGS,
+                    UsageReader::logs, batch -> usage.restoreLogs(batch, refs, report)));
         }
         return chain;
     }
@@ -170,10 +192,10 @@ public class RestoreService {
                     if (free) {
                         return Uni.createFrom().voidItem();
                     }
-                    long started = System.nanoTime();
+                    Stopwatch stopwatch = Stopwatch.start();
                     return session.createNativeQuery("select 1 from pg_advisory_xact_lock(" + RESTORE_LOCK_KEY + ")")
                             .getSingleResult().invoke(() -> {
-                                long waited = (System.nanoTime() - started) / 1_000_000;
+                                long waited = stopwatch.millis();
                                 report.warn("waited " + waited + " ms for another restore to finish (restores run one at a time)");
                                 Log.infof("restore: waited %d ms for another restore", waited);
                             }).replaceWithVoid();
@@ -187,7 +209,7 @@ public class RestoreService {
     }
 
     /** Runs each element's restore in turn. */
-    private static Uni<Void> one(List<Element> batch, Function<Element, Uni<Void>> restore) {
+    private static Uni<Void> eachInTurn(List<Element> batch, Function<Element, Uni<Void>> restore) {
         Uni<Void> chain = Uni.createFrom().voidItem();
         for (Element element : batch) {
             chain = chain.chain(() -> restore.apply(element));
@@ -196,12 +218,12 @@ public class RestoreService {
     }
 
     /** Reads a section batch by batch on a worker and hands each batch to {@code handle} on the context. */
-    private Uni<Void> each(Context context, JobProgress progress, Index index, String name, boolean included,
+    private Uni<Void> restoreElements(Context context, JobProgress progress, Index index, String name, boolean included,
             Function<List<Element>, Uni<Void>> handle) {
         if (!included || !index.has(name)) {
             return Uni.createFrom().voidItem();
         }
-        long started = System.nanoTime();
+        Stopwatch stopwatch = Stopwatch.start();
         progress.phase(name);
         return Workers.blocking(context, () -> new Section(index, name))
                 .chain(section -> batches(context, section, batch -> handle.apply(batch)
@@ -210,7 +232,7 @@ public class RestoreService {
                             section.close();
                             return null;
                         })))
-                .invoke(() -> Log.infof("restore: %s read in %d ms", name, (System.nanoTime() - started) / 1_000_000));
+                .invoke(() -> Log.infof("restore: %s read in %d ms", name, stopwatch.millis()));
     }
 
     private Uni<Void> batches(Context context, Section section, Function<List<Element>, Uni<Void>> handle) {
@@ -233,15 +255,15 @@ public class RestoreService {
      * A usage section: read into rows on a worker, written on the context, pipelined: while one
      * batch is written, the worker already reads the next (at most two batches in memory).
      */
-    private <R extends UsageReader.Row> Uni<Void> usage(Context context, JobProgress progress, Index index, String name,
-            boolean included, Opener<R> opener, Function<List<R>, Uni<Void>> handle) {
-        if (!included || !index.has(name)) {
+    private <R extends UsageReader.Row> Uni<Void> restoreUsageSection(Context context, JobProgress progress, Index index,
+            String name, Opener<R> opener, Function<List<R>, Uni<Void>> handle) {
+        if (!index.has(name)) {
             return Uni.createFrom().voidItem();
         }
-        long started = System.nanoTime();
+        Stopwatch stopwatch = Stopwatch.start();
         progress.phase(name);
         return Workers.blocking(context, () -> opener.open(index)).chain(reader -> {
-            java.util.function.Supplier<Uni<List<R>>> read = () -> Workers.blocking(context, () -> reader.next(batchLimit));
+            Supplier<Uni<List<R>>> read = () -> Workers.blocking(context, () -> reader.next(batchLimit));
             ReadAhead<List<R>> ahead = new ReadAhead<>(read.get(), batch -> read.get(), batch -> !batch.isEmpty());
             Multi<List<R>> batches = Multi.createBy().repeating().uni(ahead::next).until(List::isEmpty);
             return batches.onItem().transformToUniAndConcatenate(batch -> unlessShuttingDown(handle, batch)
@@ -252,6 +274,6 @@ public class RestoreService {
                         reader.close();
                         return (Void) null;
                     })));
-        }).invoke(() -> Log.infof("restore: %s read in %d ms", name, (System.nanoTime() - started) / 1_000_000));
+        }).invoke(() -> Log.infof("restore: %s read in %d ms", name, stopwatch.millis()));
     }
 }

@@ -144,14 +144,17 @@ class UsageRestore {
      * Named in a comment first, as pg_stat_activity shows only the start of a long statement.
      */
     private static final String PROBE_SQL = "/* restore usage requests: probe */ with "
-            + "m as materialized (select f.ord, f.old_id, (select r.id from requests r "
+            // A request whose old id this restore has already mapped is that request: a newer file of the
+            // chain brought it first (RestoreService reads chains newest first), perhaps with another status.
+            + "m as materialized (select f.ord, f.old_id, coalesce((select n.new_id from restore_request_ids n "
+            + "where n.old_id = f.old_id), (select r.id from requests r "
             + "left join projects p on p.id = r.project_id left join channels c on c.id = r.channel_id "
             + "left join api_keys k on k.id = r.api_key_id "
             + "where " + fingerprintMatches() + " "
             + "and coalesce(p.name, '') = coalesce(f.project_match, '') "
             + "and (coalesce(c.name, '') = coalesce(f.channel_match, '') or (c.name is null and not f.channel_found)) "
             + "and (f.api_key is null or k.key is null or k.key = f.api_key) "
-            + "order by (k.key = f.api_key) is true desc, r.id limit 1) as match_id "
+            + "order by (k.key = f.api_key) is true desc, r.id limit 1)) as match_id "
             + "from " + unnest(1, REQUEST_MATCH_COLUMNS, FINGERPRINT_COLUMNS) + " f), "
             + "mapped as (insert into restore_request_ids (old_id, new_id) "
             + "select old_id, match_id from m where match_id is not null and old_id is not null "

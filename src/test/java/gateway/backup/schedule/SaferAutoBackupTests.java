@@ -246,6 +246,38 @@ class SaferAutoBackupTests extends AutoBackupTestBase {
         assertEquals(before, fromChain);
     }
 
+    /** A request still running at the full backup and finished before the incremental is one row, as it ended. */
+    @Test
+    void shouldRestoreARequestThatChangedBetweenTwoBackupsOfAChainOnce() throws Exception {
+        enable("includeUsageStats: true, mode: incremental, fullEveryDays: 7");
+        long running = insertRequest(null);
+        db.column("update requests set status = 'processing' where id = " + running + " returning id");
+        runAt(DAY0);
+        db.column("update requests set status = 'completed', metrics_latency_ms = 1234, updated_at = clock_timestamp() "
+                + "where id = " + running + " returning id");
+        runAt(DAY0.plus(Duration.ofHours(1)));
+        List<Path> files = backups();
+        assertEquals(2, files.size(), files.toString());
+        assertTrue(requestIds(files.get(1)).contains(running), "the incremental brings the changed request again");
+        String requests = db.column("select count(*) from requests").get(0);
+
+        db.reset();
+        long storage = Long.parseLong(db.column("insert into data_storages (created_at, updated_at, name, type, settings, status) "
+                + "values (now(), now(), 'pvc', 'fs', '{\"directory\": \"" + dir + "\"}', 'active') returning id").get(0));
+        String restoreChain = "mutation { restoreChainFromStorage(dataStorageID: " + storage
+                + ", name: \"" + files.get(1).getFileName() + "\", input: {includeChannels: true, includeModels: true, "
+                + "includeAPIKeys: false, channelConflictStrategy: skip, modelConflictStrategy: skip, "
+                + "modelPriceConflictStrategy: skip, apiKeyConflictStrategy: skip}) { success message } }";
+        for (int time = 1; time <= 2; time++) { // and a second time changes nothing
+            JsonNode answer = AutoBackupTests.graphql(restoreChain, TestTokens.owner());
+            assertTrue(answer.path("data").path("restoreChainFromStorage").path("success").asBoolean(), answer.toString());
+            assertEquals(requests, db.column("select count(*) from requests").get(0), "no second row for the changed request");
+            assertEquals(List.of("completed|1234"), db.column("select status || '|' || metrics_latency_ms from requests "
+                    + "where client_ip = '10.0.0.9'"));
+            assertEquals(requests, db.column("select count(*) from usage_logs").get(0));
+        }
+    }
+
     @Test
     void shouldKeepTheFullBackupThatAKeptIncrementalBuildsOn() throws Exception {
         enable("includeUsageStats: true, mode: incremental, fullEveryDays: 7, retentionDays: 1");
