@@ -93,11 +93,10 @@ public class BackupService {
      */
     public Uni<BackupSummary> backup(BackupOptions options, BackupSink sink, boolean gzip, List<String> recipients,
             UsageWatermark since, JobProgress progress) {
-        Usage[] usage = new Usage[1];
         BackupWriter writer = new BackupWriter(gzip, recipients);
         String timestamp = Instant.now(clock).truncatedTo(ChronoUnit.MILLIS).toString();
         Map<String, Long> rows = new LinkedHashMap<>();
-        Uni<Void> file = Panache.withTransaction(() -> Panache.getSession()
+        Uni<Usage> file = Panache.withTransaction(() -> Panache.getSession()
                 // First statement of the transaction: the whole file reads one snapshot.
                 .flatMap(s -> s.createNativeQuery("set transaction isolation level repeatable read, read only")
                         .executeUpdate()
@@ -105,27 +104,29 @@ public class BackupService {
                         .chain(() -> progress == JobProgress.NONE ? Uni.createFrom().voidItem()
                                 : s.createNativeQuery(RowEstimate.sql(options)).getSingleResult()
                                         .invoke(row -> RowEstimate.report((Object[]) row, progress)).replaceWithVoid()))
-                .chain(() -> options.includeUsageStats() ? usage(since).invoke(u -> usage[0] = u) : Uni.createFrom().nullItem())
-                .chain(() -> write(sink, writer, () -> writer.begin(timestamp)))
-                .chain(() -> section(sink, writer, rows, progress, BackupFormat.PROJECTS, options.includeProjects(),
-                        () -> projects.streamBackupJson(batchLimit), false))
-                .chain(() -> section(sink, writer, rows, progress, BackupFormat.CHANNELS, options.includeChannels(),
-                        () -> channels.streamBackupJson(batchLimit), true))
-                .chain(() -> section(sink, writer, rows, progress, BackupFormat.MODELS, options.includeModels(),
-                        () -> models.streamBackupJson(batchLimit), true))
-                .chain(() -> section(sink, writer, rows, progress, BackupFormat.CHANNEL_MODEL_PRICES, options.includeModelPrices(),
-                        () -> prices.streamBackupJson(batchLimit), false))
-                .chain(() -> section(sink, writer, rows, progress, BackupFormat.API_KEYS, options.includeAPIKeys(),
-                        () -> apiKeys.streamBackupJson(batchLimit), false))
-                .chain(() -> section(sink, writer, rows, progress, BackupFormat.USAGE_REQUESTS, options.includeUsageStats(),
-                        () -> requests.streamBackupJson(options.includeAPIKeys(), options.includeRequestLogs(), batchLimit,
-                                usage[0].requestsAfter()),
-                        false))
-                .chain(() -> section(sink, writer, rows, progress, BackupFormat.USAGE_LOGS, options.includeUsageStats(),
-                        () -> usageLogs.streamBackupJson(options.includeAPIKeys(), batchLimit, usage[0].logsAfter()), false))
-                .chain(() -> write(sink, writer, writer::end)));
+                .chain(() -> options.includeUsageStats() ? usage(since) : Uni.createFrom().<Usage>nullItem())
+                // Usage sections start where the watermark says (everything for a full backup).
+                .chain(usage -> write(sink, writer, () -> writer.begin(timestamp))
+                    .chain(() -> section(sink, writer, rows, progress, BackupFormat.PROJECTS, options.includeProjects(),
+                            () -> projects.streamBackupJson(batchLimit), false))
+                    .chain(() -> section(sink, writer, rows, progress, BackupFormat.CHANNELS, options.includeChannels(),
+                            () -> channels.streamBackupJson(batchLimit), true))
+                    .chain(() -> section(sink, writer, rows, progress, BackupFormat.MODELS, options.includeModels(),
+                            () -> models.streamBackupJson(batchLimit), true))
+                    .chain(() -> section(sink, writer, rows, progress, BackupFormat.CHANNEL_MODEL_PRICES, options.includeModelPrices(),
+                            () -> prices.streamBackupJson(batchLimit), false))
+                    .chain(() -> section(sink, writer, rows, progress, BackupFormat.API_KEYS, options.includeAPIKeys(),
+                            () -> apiKeys.streamBackupJson(batchLimit), false))
+                    .chain(() -> section(sink, writer, rows, progress, BackupFormat.USAGE_REQUESTS, options.includeUsageStats(),
+                            () -> requests.streamBackupJson(options.includeAPIKeys(), options.includeRequestLogs(), batchLimit,
+                                    usage.requestsAfter()),
+                            false))
+                    .chain(() -> section(sink, writer, rows, progress, BackupFormat.USAGE_LOGS, options.includeUsageStats(),
+                            () -> usageLogs.streamBackupJson(options.includeAPIKeys(), batchLimit, usage.logsAfter()), false))
+                    .chain(() -> write(sink, writer, writer::end))
+                    .map(written -> usage)));
         return Timed.timed(metrics, "backup", () -> file
-                .map(done -> new BackupSummary(rows, writer.bytes(), writer.sha256(), timestamp, usage[0]))
+                .map(usage -> new BackupSummary(rows, writer.bytes(), writer.sha256(), timestamp, usage))
                 .invoke(summary -> {
                     progress.bytes(summary.bytes());
                     metrics.counter("gateway.backup.backup.bytes").increment(summary.bytes());
