@@ -2,6 +2,7 @@ package gateway.backup.domain;
 
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
+import java.util.Collection;
 import java.util.List;
 import jakarta.enterprise.context.ApplicationScoped;
 
@@ -15,6 +16,12 @@ public class ApiKeyRepository implements LiveRowRepository<ApiKey> {
     /** Any row, live or deleted: key values are unique across the whole table. */
     public Uni<ApiKey> findAnyByKey(String key) {
         return findUnique("key", key);
+    }
+
+    /** Live API keys among the key values {@code keys}: each found key's value and id. */
+    public Uni<List<NameId>> findLiveIdsByKey(Collection<String> keys) {
+        return NameId.select(getSession(), "select key, id from api_keys where deleted_at = 0 and key = any($1::text[])",
+                NameId.names(keys));
     }
 
     /** Live API keys as backup JSON with their project's name, in keyset batches. */

@@ -2,6 +2,7 @@ package gateway.backup.domain;
 
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
+import java.util.Collection;
 import java.util.List;
 import jakarta.enterprise.context.ApplicationScoped;
 
@@ -10,6 +11,18 @@ public class ProjectRepository implements LiveRowRepository<Project> {
 
     public Uni<Project> findLiveByName(String name) {
         return findUnique("name = ?1 and deletedAt = ?2", name, SoftDeletableEntity.LIVE);
+    }
+
+    /** Live projects among {@code names}; those not found are not in the list. */
+    public Uni<List<NameId>> findLiveIdsByName(Collection<String> names) {
+        return NameId.select(getSession(), "select name, id from projects where deleted_at = 0 and name = any($1::text[])",
+                NameId.names(names));
+    }
+
+    /** Live projects among {@code ids}, with their names. */
+    public Uni<List<NameId>> findLiveNamesById(Collection<Long> ids) {
+        return NameId.select(getSession(), "select name, id from projects where deleted_at = 0 and id = any($1::bigint[])",
+                NameId.ids(ids));
     }
 
     /** Live projects as backup JSON (every column by its gateway name), in keyset batches. */

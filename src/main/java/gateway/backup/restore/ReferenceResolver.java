@@ -1,7 +1,9 @@
 package gateway.backup.restore;
 
-import gateway.backup.domain.RawSql;
-import io.quarkus.hibernate.reactive.panache.Panache;
+import gateway.backup.domain.ApiKeyRepository;
+import gateway.backup.domain.ChannelRepository;
+import gateway.backup.domain.NameId;
+import gateway.backup.domain.ProjectRepository;
 import io.smallrye.mutiny.Uni;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -9,6 +11,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Function;
 
 /**
  * Names of the file → ids here, for usage rows: live projects and channels by name, API keys
@@ -18,6 +21,9 @@ import java.util.Set;
  */
 final class ReferenceResolver {
 
+    private final ProjectRepository projectRepository;
+    private final ChannelRepository channelRepository;
+    private final ApiKeyRepository apiKeyRepository;
     private final Map<String, Optional<Long>> projects;
     private final Map<String, Optional<Long>> channels;
     private final Map<String, Optional<Long>> apiKeys;
@@ -25,7 +31,11 @@ final class ReferenceResolver {
     private final Map<Long, Optional<String>> channelNames;
 
     /** {@code capacity}: entries per cache; at least the rows of one batch (each row brings one name per kind). */
-    ReferenceResolver(int capacity) {
+    ReferenceResolver(int capacity, ProjectRepository projectRepository, ChannelRepository channelRepository,
+            ApiKeyRepository apiKeyRepository) {
+        this.projectRepository = projectRepository;
+        this.channelRepository = channelRepository;
+        this.apiKeyRepository = apiKeyRepository;
         projects = lru(capacity);
         channels = lru(capacity);
         apiKeys = lru(capacity);
@@ -60,11 +70,11 @@ final class ReferenceResolver {
                 newChannelIds.add(row.channelId);
             }
         }
-        return load("select name, id from projects where deleted_at = 0 and name = any($1::text[])", newProjects, projects)
-                .chain(() -> load("select name, id from channels where deleted_at = 0 and name = any($1::text[])", newChannels, channels))
-                .chain(() -> load("select key, id from api_keys where deleted_at = 0 and key = any($1::text[])", newKeys, apiKeys))
-                .chain(() -> loadNames("projects", newProjectIds, projectNames))
-                .chain(() -> loadNames("channels", newChannelIds, channelNames));
+        return load(projectRepository::findLiveIdsByName, newProjects, projects)
+                .chain(() -> load(channelRepository::findLiveIdsByName, newChannels, channels))
+                .chain(() -> load(apiKeyRepository::findLiveIdsByKey, newKeys, apiKeys))
+                .chain(() -> loadNames(projectRepository::findLiveNamesById, newProjectIds, projectNames))
+                .chain(() -> loadNames(channelRepository::findLiveNamesById, newChannelIds, channelNames));
     }
 
     private static String nz(String value) {
@@ -78,38 +88,24 @@ final class ReferenceResolver {
         }
     }
 
-    /** A row of a look-up: a live row's name and id. */
-    private record NameId(String name, long id) {
-        static NameId of(Object[] row) {
-            return new NameId((String) row[0], ((Number) row[1]).longValue());
-        }
-    }
-
-    /** The live rows among {@code names} (typed array parameter, on the transaction's connection). */
-    private static Uni<Void> load(String sql, Set<String> names, Map<String, Optional<Long>> cache) {
+    /** The live rows among {@code names}, found by {@code lookUp}; the others are cached as missing. */
+    private static Uni<Void> load(Function<Set<String>, Uni<List<NameId>>> lookUp, Set<String> names,
+            Map<String, Optional<Long>> cache) {
         if (names.isEmpty()) {
             return Uni.createFrom().voidItem();
         }
         names.forEach(name -> cache.put(name, Optional.empty()));
-        return RawSql.select(Panache.getSession(), sql, (Object) names.toArray(String[]::new))
-                .invoke(rows -> rows.forEachRemaining(row -> {
-                    NameId found = NameId.of(row);
-                    cache.put(found.name(), Optional.of(found.id()));
-                }))
+        return lookUp.apply(names).invoke(found -> found.forEach(row -> cache.put(row.name(), Optional.of(row.id()))))
                 .replaceWithVoid();
     }
 
-    private static Uni<Void> loadNames(String table, Set<Long> ids, Map<Long, Optional<String>> cache) {
+    private static Uni<Void> loadNames(Function<Set<Long>, Uni<List<NameId>>> lookUp, Set<Long> ids,
+            Map<Long, Optional<String>> cache) {
         if (ids.isEmpty()) {
             return Uni.createFrom().voidItem();
         }
         ids.forEach(id -> cache.put(id, Optional.empty()));
-        return RawSql.select(Panache.getSession(), "select name, id from " + table + " where deleted_at = 0 and id = any($1::bigint[])",
-                        (Object) ids.toArray(Long[]::new))
-                .invoke(rows -> rows.forEachRemaining(row -> {
-                    NameId found = NameId.of(row);
-                    cache.put(found.id(), Optional.of(found.name()));
-                }))
+        return lookUp.apply(ids).invoke(found -> found.forEach(row -> cache.put(row.id(), Optional.of(row.name()))))
                 .replaceWithVoid();
     }
 

@@ -1,7 +1,11 @@
 package gateway.backup.restore;
 
 import gateway.backup.config.GatewayBackupConfig;
+import gateway.backup.domain.AdvisoryLocks;
+import gateway.backup.domain.ApiKeyRepository;
 import gateway.backup.domain.BatchLimit;
+import gateway.backup.domain.ChannelRepository;
+import gateway.backup.domain.ProjectRepository;
 import gateway.backup.domain.ReadAhead;
 import gateway.backup.format.BackupFormat;
 import gateway.backup.job.JobProgress;
@@ -48,9 +52,16 @@ public class RestoreService {
     private final Spool spool;
     private final BackupReader.Limits readerLimits;
     private final int referenceCacheSize;
+    private final ProjectRepository projects;
+    private final ChannelRepository channels;
+    private final ApiKeyRepository apiKeys;
 
     RestoreService(ConfigRestore config, UsageRestore usage, MeterRegistry metrics, GatewayBackupConfig settings,
-            ShutdownSignal shutdown, Spool spool) {
+            ShutdownSignal shutdown, Spool spool, ProjectRepository projects, ChannelRepository channels,
+            ApiKeyRepository apiKeys) {
+        this.projects = projects;
+        this.channels = channels;
+        this.apiKeys = apiKeys;
         this.config = config;
         this.usage = usage;
         this.metrics = metrics;
@@ -166,7 +177,7 @@ public class RestoreService {
         if (!options.includeUsageStats()) {
             return Uni.createFrom().voidItem();
         }
-        ReferenceResolver refs = new ReferenceResolver(referenceCacheSize);
+        ReferenceResolver refs = new ReferenceResolver(referenceCacheSize, projects, channels, apiKeys);
         List<Index> newestFirst = new ArrayList<>(indexes);
         Collections.reverse(newestFirst);
         Uni<Void> chain = usage.begin();
@@ -186,19 +197,17 @@ public class RestoreService {
      * rollback. Two restores of one file at once would both see no duplicates and both insert.
      */
     private static Uni<Void> waitForOtherRestores(RestoreReport report) {
-        return Panache.getSession().chain(session -> session.createNativeQuery(
-                "select pg_try_advisory_xact_lock(" + RESTORE_LOCK_KEY + ")", Boolean.class).getSingleResult()
+        return Panache.getSession().chain(session -> AdvisoryLocks.tryTransactionLock(session, RESTORE_LOCK_KEY)
                 .chain(free -> {
                     if (free) {
                         return Uni.createFrom().voidItem();
                     }
                     Stopwatch stopwatch = Stopwatch.start();
-                    return session.createNativeQuery("select 1 from pg_advisory_xact_lock(" + RESTORE_LOCK_KEY + ")")
-                            .getSingleResult().invoke(() -> {
-                                long waited = stopwatch.millis();
-                                report.warn("waited " + waited + " ms for another restore to finish (restores run one at a time)");
-                                Log.infof("restore: waited %d ms for another restore", waited);
-                            }).replaceWithVoid();
+                    return AdvisoryLocks.transactionLock(session, RESTORE_LOCK_KEY).invoke(() -> {
+                        long waited = stopwatch.millis();
+                        report.warn("waited " + waited + " ms for another restore to finish (restores run one at a time)");
+                        Log.infof("restore: waited %d ms for another restore", waited);
+                    });
                 }));
     }
 

@@ -9,6 +9,7 @@ import gateway.backup.backup.BackupService;
 import gateway.backup.backup.BackupService.BackupSummary;
 import gateway.backup.backup.BackupSink;
 import gateway.backup.crypto.AgeEncryption;
+import gateway.backup.domain.AdvisoryLocks;
 import gateway.backup.crypto.EncryptionException;
 import gateway.backup.manifest.BackupManifest;
 import gateway.backup.manifest.Sha256;
@@ -33,7 +34,6 @@ import io.vertx.core.Vertx;
 import io.vertx.mutiny.core.buffer.Buffer;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.SqlConnection;
-import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import java.io.IOException;
@@ -174,10 +174,7 @@ public class AutoBackupRunner {
 
     /** Takes the run lock on a connection of its own; null when {@code wait} is false and another run holds it. */
     private Uni<Run> lock(boolean wait) {
-        return pool.getConnection().chain(connection -> connection
-                .preparedQuery(wait ? "select 1 from pg_advisory_lock($1)" : "select pg_try_advisory_lock($1)")
-                .execute(Tuple.of(LOCK_KEY))
-                .map(rows -> wait || rows.iterator().next().getBoolean(0))
+        return pool.getConnection().chain(connection -> AdvisoryLocks.sessionLock(connection, LOCK_KEY, wait)
                 .onFailure().call(connection::close)
                 .chain(locked -> {
                     if (!locked) {
@@ -191,7 +188,7 @@ public class AutoBackupRunner {
 
     private Uni<Void> unlock(Run run) {
         current.compareAndSet(run, null);
-        return run.connection.preparedQuery("select pg_advisory_unlock($1)").execute(Tuple.of(LOCK_KEY))
+        return AdvisoryLocks.sessionUnlock(run.connection, LOCK_KEY)
                 .onItemOrFailure().transformToUni((ok, failure) -> run.connection.close())
                 .eventually(() -> run.done.complete(null));
     }
