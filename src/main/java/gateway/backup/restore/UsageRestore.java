@@ -2,6 +2,7 @@ package gateway.backup.restore;
 
 import gateway.backup.domain.RawSql;
 import gateway.backup.domain.UsageColumns;
+import gateway.backup.domain.UsageRestoreStatements;
 import gateway.backup.format.BackupFormat;
 import gateway.backup.restore.UsageReader.LogRow;
 import gateway.backup.restore.UsageReader.RequestRow;
@@ -18,8 +19,6 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.function.Function;
-import java.util.stream.Collectors;
-import java.util.stream.Stream;
 import org.hibernate.reactive.pool.ReactiveConnection;
 
 /**
@@ -31,6 +30,7 @@ import org.hibernate.reactive.pool.ReactiveConnection;
  * reasoning effort, project; then channel and API key). The others are sent whole and inserted.
  * Old request id → new id goes to a temporary table of the transaction, so memory does not grow
  * with the number of requests. Logs: their places and request ids first, then only those to insert.
+ * The statements' text is {@link UsageRestoreStatements}; here are the decisions and each column's value.
  */
 @ApplicationScoped
 class UsageRestore {
@@ -43,10 +43,11 @@ class UsageRestore {
         return new Column<>(name, type, javaType, value);
     }
 
-    /** The domain's columns ({@link UsageColumns}) with each one's value in a row; every column needs one. */
+    /** A statement's columns ({@link UsageRestoreStatements}) with each one's value in a row; every column needs one. */
     private static <R> List<Column<R>> columns(List<UsageColumns.Column> columns, Map<String, Function<R, Object>> values) {
         return columns.stream().map(c -> column(c.name(), c.type(), switch (c.type()) {
             case "timestamptz" -> OffsetDateTime.class;
+            case "int" -> Integer.class;
             case "bigint" -> Long.class;
             case "boolean" -> Boolean.class;
             case "double precision" -> Double.class;
@@ -54,52 +55,47 @@ class UsageRestore {
         }, Objects.requireNonNull(values.get(c.name()), () -> "no value for usage column " + c.name()))).toList();
     }
 
-    /** The request's own columns, as inserted. */
-    private static final List<Column<RequestRow>> REQUEST_COLUMNS = columns(
-            Stream.concat(UsageColumns.REQUESTS.stream(), UsageColumns.REQUEST_PAYLOADS.stream()).toList(),
-            Map.ofEntries(
-                    Map.entry("created_at", r -> r.createdAt),
-                    Map.entry("updated_at", r -> r.updatedAt),
-                    Map.entry("api_key_id", r -> r.apiKeyHere),
-                    Map.entry("project_id", r -> r.projectHere),
-                    Map.entry("trace_id", r -> r.traceId),
-                    Map.entry("data_storage_id", r -> r.dataStorageId),
-                    Map.entry("source", r -> r.source),
-                    Map.entry("model_id", r -> r.modelId),
-                    Map.entry("reasoning_effort", r -> r.reasoningEffort),
-                    Map.entry("format", r -> r.format),
-                    Map.entry("request_headers", r -> r.requestHeaders),
-                    Map.entry("request_body", r -> r.requestBody),
-                    Map.entry("response_body", r -> r.responseBody),
-                    Map.entry("response_chunks", r -> r.responseChunks),
-                    Map.entry("channel_id", r -> r.channelHere),
-                    Map.entry("external_id", r -> r.externalId),
-                    Map.entry("status", r -> r.status),
-                    Map.entry("stream", r -> r.stream),
-                    Map.entry("client_ip", r -> r.clientIp),
-                    Map.entry("metrics_latency_ms", r -> r.metricsLatencyMs),
-                    Map.entry("metrics_first_token_latency_ms", r -> r.metricsFirstTokenLatencyMs),
-                    Map.entry("metrics_reasoning_duration_ms", r -> r.metricsReasoningDurationMs),
-                    Map.entry("content_saved", r -> r.contentSaved),
-                    Map.entry("content_storage_id", r -> r.contentStorageId),
-                    Map.entry("content_storage_key", r -> r.contentStorageKey),
-                    Map.entry("content_saved_at", r -> r.contentSavedAt)));
+    /** A request's value of each column a statement sends. */
+    private static final Map<String, Function<RequestRow, Object>> REQUEST_VALUES = Map.ofEntries(
+            Map.entry("ord", r -> r.index),
+            Map.entry("old_id", r -> r.id),
+            Map.entry("project_match", r -> r.projectMatch),
+            Map.entry("channel_match", r -> r.channelMatch),
+            Map.entry("channel_found", r -> r.channelHere != null),
+            Map.entry("api_key", r -> r.apiKey),
+            Map.entry("created_at", r -> r.createdAt),
+            Map.entry("updated_at", r -> r.updatedAt),
+            Map.entry("api_key_id", r -> r.apiKeyHere),
+            Map.entry("project_id", r -> r.projectHere),
+            Map.entry("trace_id", r -> r.traceId),
+            Map.entry("data_storage_id", r -> r.dataStorageId),
+            Map.entry("source", r -> r.source),
+            Map.entry("model_id", r -> r.modelId),
+            Map.entry("reasoning_effort", r -> r.reasoningEffort),
+            Map.entry("format", r -> r.format),
+            Map.entry("request_headers", r -> r.requestHeaders),
+            Map.entry("request_body", r -> r.requestBody),
+            Map.entry("response_body", r -> r.responseBody),
+            Map.entry("response_chunks", r -> r.responseChunks),
+            Map.entry("channel_id", r -> r.channelHere),
+            Map.entry("external_id", r -> r.externalId),
+            Map.entry("status", r -> r.status),
+            Map.entry("stream", r -> r.stream),
+            Map.entry("client_ip", r -> r.clientIp),
+            Map.entry("metrics_latency_ms", r -> r.metricsLatencyMs),
+            Map.entry("metrics_first_token_latency_ms", r -> r.metricsFirstTokenLatencyMs),
+            Map.entry("metrics_reasoning_duration_ms", r -> r.metricsReasoningDurationMs),
+            Map.entry("content_saved", r -> r.contentSaved),
+            Map.entry("content_storage_id", r -> r.contentStorageId),
+            Map.entry("content_storage_key", r -> r.contentStorageKey),
+            Map.entry("content_saved_at", r -> r.contentSavedAt));
 
-    /** Where a request was in the file, and its id there. */
-    private static final List<Column<RequestRow>> REQUEST_KEY_COLUMNS = List.of(
-            column("ord", "int", Integer.class, r -> r.index),
-            column("old_id", "bigint", Long.class, r -> r.id));
+    private static final List<Column<RequestRow>> PROBE_COLUMNS = columns(UsageRestoreStatements.PROBE_PARAMETERS, REQUEST_VALUES);
 
-    /** What a request of the file is matched by besides its fingerprint, and where it was in the file. */
-    private static final List<Column<RequestRow>> REQUEST_MATCH_COLUMNS = List.of(
-            column("ord", "int", Integer.class, r -> r.index),
-            column("old_id", "bigint", Long.class, r -> r.id),
-            column("project_match", "text", String.class, r -> r.projectMatch),
-            column("channel_match", "text", String.class, r -> r.channelMatch),
-            column("channel_found", "boolean", Boolean.class, r -> r.channelHere != null),
-            column("api_key", "text", String.class, r -> r.apiKey));
+    private static final List<Column<RequestRow>> INSERT_COLUMNS = columns(UsageRestoreStatements.INSERT_PARAMETERS, REQUEST_VALUES);
 
-    private static final List<Column<LogRow>> LOG_COLUMNS = columns(UsageColumns.LOGS, logValues());
+    /** A log's value of each column a statement sends. */
+    private static final Map<String, Function<LogRow, Object>> LOG_VALUES = logValues();
 
     private static Map<String, Function<LogRow, Object>> logValues() {
         Map<String, Function<LogRow, Object>> values = new HashMap<>(Map.of(
@@ -118,117 +114,18 @@ class UsageRestore {
             int token = i;
             values.put(UsageColumns.TOKENS.get(i), l -> l.tokens[token]);
         }
+        values.put("ord", l -> l.index);
+        values.put("request_id", l -> l.requestId);
+        values.put("request_here", l -> l.requestHere);
         return values;
     }
 
-    private static final List<Column<LogRow>> LOG_KEY_COLUMNS = List.of(
-            column("ord", "int", Integer.class, l -> l.index),
-            column("request_id", "bigint", Long.class, l -> l.requestId));
+    private static final List<Column<LogRow>> LOG_TARGETS_COLUMNS = columns(UsageRestoreStatements.LOG_TARGETS_PARAMETERS, LOG_VALUES);
 
-    private static final List<Column<LogRow>> LOG_INSERT_COLUMNS = List.of(
-            column("request_here", "bigint", Long.class, l -> l.requestHere));
-
-    /** A request's fingerprint columns, as the probe gets them. */
-    private static final List<Column<RequestRow>> FINGERPRINT_COLUMNS = REQUEST_COLUMNS.stream()
-            .filter(c -> UsageColumns.REQUEST_FINGERPRINT.contains(c.name())).toList();
-
-    /** Whether any request here falls in the batch's time range; if none, the batch needs no probe. */
-    private static final String ANY_IN_RANGE_SQL = "select exists (select 1 from requests r where r.created_at between $1 and $2)";
-
-    /**
-     * The probe, with only the columns it compares: requests already here at the same time with the
-     * same fingerprint (names of soft-deleted projects and channels count too: deleting one between two
-     * restores adds nothing); the same channel name, or none here when the file's channel is not found;
-     * the same API key value first, else one with a key missing on one side (a file made without keys,
-     * a key not found). Maps those found and answers the others' places: only they are sent whole.
-     * Named in a comment first, as pg_stat_activity shows only the start of a long statement.
-     */
-    private static final String PROBE_SQL = "/* restore usage requests: probe */ with "
-            // A request whose old id this restore has already mapped is that request: a newer file of the
-            // chain brought it first (RestoreService reads chains newest first), perhaps with another status.
-            + "m as materialized (select f.ord, f.old_id, coalesce((select n.new_id from restore_request_ids n "
-            + "where n.old_id = f.old_id), (select r.id from requests r "
-            + "left join projects p on p.id = r.project_id left join channels c on c.id = r.channel_id "
-            + "left join api_keys k on k.id = r.api_key_id "
-            + "where " + fingerprintMatches() + " "
-            + "and coalesce(p.name, '') = coalesce(f.project_match, '') "
-            + "and (coalesce(c.name, '') = coalesce(f.channel_match, '') or (c.name is null and not f.channel_found)) "
-            + "and (f.api_key is null or k.key is null or k.key = f.api_key) "
-            + "order by (k.key = f.api_key) is true desc, r.id limit 1)) as match_id "
-            + "from " + unnest(1, REQUEST_MATCH_COLUMNS, FINGERPRINT_COLUMNS) + " f), "
-            + "mapped as (insert into restore_request_ids (old_id, new_id) "
-            + "select old_id, match_id from m where match_id is not null and old_id is not null "
-            + "on conflict (old_id) do nothing) "
-            + "select coalesce(array_agg(ord order by ord) filter (where match_id is null), '{}') from m";
-
-    /** Inserts requests (none of them here), ids from the sequence in file order, and maps old id → new id. */
-    private static final String INSERT_SQL = "/* restore usage requests */ with "
-            // The sequence's name once per statement: as an expression of each row it took a tenth of PostgreSQL's time.
-            + "s as materialized (select pg_get_serial_sequence('requests', 'id')::regclass as seq), "
-            + "fresh as materialized (select nextval((select seq from s)) as new_id, f.* from "
-            + unnest(1, REQUEST_KEY_COLUMNS, REQUEST_COLUMNS) + " f order by f.ord), "
-            + "inserted as (insert into requests (id, " + names(REQUEST_COLUMNS, "") + ") select new_id, "
-            + names(REQUEST_COLUMNS, "fresh.") + " from fresh) "
-            + "insert into restore_request_ids (old_id, new_id) select old_id, new_id from fresh where old_id is not null "
-            + "on conflict (old_id) do nothing";
-
-    /**
-     * Which logs of the batch to insert, with only their places and request ids: one per request, the
-     * file's first log of each request restored or found here that has none yet; with its request's id here.
-     */
-    private static final String LOG_TARGETS_SQL = "/* restore usage logs: targets */ select "
-            + "coalesce(array_agg(ord order by ord), '{}'), coalesce(array_agg(new_id order by ord), '{}') from ("
-            + "select distinct on (m.new_id) x.ord, m.new_id from " + unnest(1, LOG_KEY_COLUMNS) + " x "
-            + "join restore_request_ids m on m.old_id = x.request_id "
-            + "where not exists (select 1 from usage_logs u where u.request_id = m.new_id) "
-            + "order by m.new_id, x.ord) t";
-
-    private static final String LOGS_SQL = "/* restore usage logs */ insert into usage_logs (request_id, " + names(LOG_COLUMNS, "") + ") "
-            + "select x.request_here, " + names(LOG_COLUMNS, "x.") + " from " + unnest(1, LOG_INSERT_COLUMNS, LOG_COLUMNS) + " x";
-
-    /** The request's own fingerprint columns equal here ({@code r}) and in the file ({@code f}); null as ''. */
-    private static String fingerprintMatches() {
-        return UsageColumns.REQUEST_FINGERPRINT.stream().map(name -> UsageColumns.named(UsageColumns.REQUESTS, name).nullable()
-                ? "coalesce(r." + name + ", '') = coalesce(f." + name + ", '')" : "r." + name + " = f." + name)
-                .collect(Collectors.joining(" and "));
-    }
-
-    /**
-     * The batch's rows from its typed arrays (parameters from {@code $first} on), as a subquery.
-     * unnest in the select list (value per call) rather than {@code from unnest(a, b, ...)}, which
-     * stores each array's elements as tuples first: a fifth less of PostgreSQL's time for an insert.
-     */
-    @SafeVarargs
-    private static <R> String unnest(int first, List<Column<R>>... groups) {
-        List<Column<R>> columns = all(groups);
-        StringBuilder sql = new StringBuilder("(select ");
-        for (int i = 0; i < columns.size(); i++) {
-            String type = columns.get(i).type().equals("jsonb") ? "text" : columns.get(i).type();
-            sql.append(i == 0 ? "" : ", ").append("unnest($").append(first + i).append("::").append(type).append("[]) as ")
-                    .append(columns.get(i).name());
-        }
-        return sql.append(")").toString();
-    }
-
-    /** Column names for an insert or its select ({@code prefix} "x."), JSON text cast to jsonb. */
-    private static <R> String names(List<Column<R>> columns, String prefix) {
-        return columns.stream().map(c -> prefix.isEmpty() ? c.name()
-                : prefix + c.name() + (c.type().equals("jsonb") ? "::jsonb" : "")).collect(Collectors.joining(", "));
-    }
-
-    @SafeVarargs
-    private static <R> List<Column<R>> all(List<Column<R>>... groups) {
-        List<Column<R>> columns = new ArrayList<>();
-        for (List<Column<R>> group : groups) {
-            columns.addAll(group);
-        }
-        return columns;
-    }
+    private static final List<Column<LogRow>> LOGS_COLUMNS = columns(UsageRestoreStatements.LOGS_PARAMETERS, LOG_VALUES);
 
     /** The batch as one typed array per column. */
-    @SafeVarargs
-    private static <R> Object[] arrays(List<R> rows, List<Column<R>>... groups) {
-        List<Column<R>> columns = all(groups);
+    private static <R> Object[] arrays(List<R> rows, List<Column<R>> columns) {
         Object[] arrays = new Object[columns.size()];
         for (int c = 0; c < arrays.length; c++) {
             Column<R> column = columns.get(c);
@@ -250,17 +147,7 @@ class UsageRestore {
     }
 
     Uni<Void> begin() {
-        return Panache.getSession().chain(s -> s.createNativeQuery("create temp table if not exists "
-                + "restore_request_ids (old_id bigint primary key, new_id bigint not null) on commit drop")
-                .executeUpdate()
-                // The usage tables grow inside this transaction while their statistics stay as they were
-                // (often: empty), so the planner would scan them whole for every probe; the probes and
-                // look-ups all have indexes (created_at, request_id, primary keys).
-                .chain(() -> s.createNativeQuery("set local enable_seqscan = off").executeUpdate())
-                // A batch's statement is planned for its parameters each time; the probe's cost per row,
-                // times a batch, crosses jit_above_cost, and compiling took 40 times longer than running it.
-                .chain(() -> s.createNativeQuery("set local jit = off").executeUpdate()))
-                .replaceWithVoid();
+        return Panache.getSession().chain(UsageRestoreStatements::begin);
     }
 
     Uni<Void> restoreRequests(List<RequestRow> batch, ReferenceResolver refs, RestoreReport report) {
@@ -283,10 +170,10 @@ class UsageRestore {
                 first = request.createdAt.isBefore(first) ? request.createdAt : first;
                 last = request.createdAt.isAfter(last) ? request.createdAt : last;
             }
-            return select(ANY_IN_RANGE_SQL, new Object[] {first, last})
+            return select(UsageRestoreStatements.ANY_IN_RANGE_SQL, new Object[] {first, last})
                     .chain(found -> (Boolean) found.next()[0] ? probe(requests) : Uni.createFrom().item(requests))
                     .chain(fresh -> (fresh.isEmpty() ? Uni.createFrom().voidItem()
-                            : update(INSERT_SQL, arrays(fresh, REQUEST_KEY_COLUMNS, REQUEST_COLUMNS)).replaceWithVoid())
+                            : update(UsageRestoreStatements.INSERT_SQL, arrays(fresh, INSERT_COLUMNS)).replaceWithVoid())
                             .invoke(() -> {
                                 report.kind(kind).created += fresh.size();
                                 report.kind(kind).skipped += requests.size() - fresh.size();
@@ -302,7 +189,7 @@ class UsageRestore {
 
     /** The requests of the batch not found here, in file order; those found are mapped to theirs. */
     private static Uni<List<RequestRow>> probe(List<RequestRow> requests) {
-        return select(PROBE_SQL, arrays(requests, REQUEST_MATCH_COLUMNS, FINGERPRINT_COLUMNS)).map(rows -> {
+        return select(UsageRestoreStatements.PROBE_SQL, arrays(requests, PROBE_COLUMNS)).map(rows -> {
             Integer[] fresh = (Integer[]) rows.next()[0];
             List<RequestRow> inserted = new ArrayList<>(fresh.length);
             int next = 0;
@@ -364,7 +251,7 @@ class UsageRestore {
 
     /** Asks which logs to insert with their places and request ids only, then sends those whole. */
     private static Uni<Integer> insertLogs(List<LogRow> logs) {
-        return select(LOG_TARGETS_SQL, arrays(logs, LOG_KEY_COLUMNS)).chain(rows -> {
+        return select(UsageRestoreStatements.LOG_TARGETS_SQL, arrays(logs, LOG_TARGETS_COLUMNS)).chain(rows -> {
             Object[] row = rows.next();
             Integer[] places = (Integer[]) row[0];
             Long[] requests = (Long[]) row[1];
@@ -376,7 +263,7 @@ class UsageRestore {
                     targets.add(log);
                 }
             }
-            return targets.isEmpty() ? Uni.createFrom().item(0) : update(LOGS_SQL, arrays(targets, LOG_INSERT_COLUMNS, LOG_COLUMNS));
+            return targets.isEmpty() ? Uni.createFrom().item(0) : update(UsageRestoreStatements.LOGS_SQL, arrays(targets, LOGS_COLUMNS));
         });
     }
 
@@ -386,8 +273,7 @@ class UsageRestore {
             return Uni.createFrom().voidItem();
         }
         Long[] ids = logs.stream().map(l -> l.requestId).toArray(Long[]::new);
-        return select("select m.old_id from restore_request_ids m where m.old_id = any($1::bigint[]) "
-                + "and exists (select 1 from usage_logs u where u.request_id = m.new_id)", new Object[] {ids})
+        return select(UsageRestoreStatements.MAPPED_WITH_LOG_SQL, new Object[] {ids})
                 .invoke(rows -> {
                     Set<Long> haveLog = new HashSet<>();
                     rows.forEachRemaining(row -> haveLog.add(((Number) row[0]).longValue()));
