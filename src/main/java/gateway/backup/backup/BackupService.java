@@ -2,6 +2,7 @@ package gateway.backup.backup;
 
 import gateway.backup.config.GatewayBackupConfig;
 import gateway.backup.domain.ApiKeyRepository;
+import gateway.backup.domain.BackupSnapshot;
 import gateway.backup.domain.BatchLimit;
 import gateway.backup.domain.ChannelModelPriceRepository;
 import gateway.backup.domain.ChannelRepository;
@@ -98,12 +99,9 @@ public class BackupService {
         Map<String, Long> rows = new LinkedHashMap<>();
         Uni<Usage> file = Panache.withTransaction(() -> Panache.getSession()
                 // First statement of the transaction: the whole file reads one snapshot.
-                .flatMap(s -> s.createNativeQuery("set transaction isolation level repeatable read, read only")
-                        .executeUpdate()
-                        .chain(() -> s.createNativeQuery("set local time zone 'UTC'").executeUpdate())
+                .flatMap(s -> BackupSnapshot.begin(s)
                         .chain(() -> progress == JobProgress.NONE ? Uni.createFrom().voidItem()
-                                : s.createNativeQuery(RowEstimate.sql(options)).getSingleResult()
-                                        .invoke(row -> RowEstimate.report((Object[]) row, progress)).replaceWithVoid()))
+                                : RowEstimate.report(s, options, progress)))
                 .chain(() -> options.includeUsageStats() ? usage(since) : Uni.createFrom().<Usage>nullItem())
                 // Usage sections start where the watermark says (everything for a full backup).
                 .chain(usage -> write(sink, writer, () -> writer.begin(timestamp))
@@ -140,7 +138,7 @@ public class BackupService {
     private static Uni<Usage> usage(UsageWatermark since) {
         return UsageWatermark.ofCurrentSnapshot().chain(now -> since == null
                 ? Uni.createFrom().item(new Usage(now, Long.MIN_VALUE, Long.MIN_VALUE))
-                : since.startAfter("requests").chain(requestsAfter -> since.startAfter("usage_logs")
+                : since.requestsStartAfter().chain(requestsAfter -> since.logsStartAfter()
                         .map(logsAfter -> new Usage(now, requestsAfter, logsAfter))));
     }
 

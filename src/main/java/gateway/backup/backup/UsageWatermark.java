@@ -1,10 +1,10 @@
 package gateway.backup.backup;
 
+import gateway.backup.domain.BackupSnapshot;
 import io.quarkus.hibernate.reactive.panache.Panache;
 import io.smallrye.mutiny.Uni;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.stream.Collectors;
 
 /**
  * Where a backup's usage rows end, so that the next incremental backup starts there without a gap.
@@ -27,36 +27,39 @@ public record UsageWatermark(long maxRequestId, long maxLogId, long snapshotXmax
 
     /** The watermark of the current transaction's snapshot; call inside the backup's repeatable-read transaction. */
     static Uni<UsageWatermark> ofCurrentSnapshot() {
-        return Panache.getSession().chain(s -> s.createNativeQuery("select "
-                + "pg_snapshot_xmax(pg_current_snapshot())::text, "
-                + "coalesce((select string_agg(x::text, ',') from pg_snapshot_xip(pg_current_snapshot()) x), ''), "
-                + "coalesce((select max(id) from requests), 0), "
-                + "coalesce((select max(id) from usage_logs), 0)", Object[].class).getSingleResult())
+        return Panache.getSession().chain(BackupSnapshot::visibility)
                 .map(row -> {
                     List<Long> xip = new ArrayList<>();
-                    for (String x : ((String) row[1]).split(",")) {
+                    for (String x : row.inProgress().split(",")) {
                         if (!x.isEmpty()) {
                             xip.add(Long.parseLong(x));
                         }
                     }
-                    return new UsageWatermark(((Number) row[2]).longValue(), ((Number) row[3]).longValue(),
-                            Long.parseLong((String) row[0]), List.copyOf(xip));
+                    return new UsageWatermark(row.maxRequestId(), row.maxLogId(), Long.parseLong(row.xmax()), List.copyOf(xip));
                 });
     }
 
     /**
-     * The id after which the next incremental reads {@code table} (requests or usage_logs): just
-     * below the lowest row the snapshot of this watermark could not see, else this watermark's maximum.
+     * The id after which the next incremental reads usage requests: just below the lowest row the
+     * snapshot of this watermark could not see, else this watermark's maximum.
      */
-    Uni<Long> startAfter(String table) {
-        long max = table.equals("requests") ? maxRequestId : maxLogId;
-        // xmin is a 32-bit xid; the watermark keeps 64-bit ones (xid8): compare modulo 2^32.
-        // Every value here is a number this service read from PostgreSQL, written as a literal.
-        String xip = inProgress.stream().map(x -> Long.toString(x & 0xffffffffL)).collect(Collectors.joining(","));
-        String sql = "select coalesce(min(id), " + (max + 1) + ") from " + table + " where id <= " + max
-                + " and ((xmin::text::bigint) = any('{" + xip + "}'::bigint[])"
-                + " or age(xmin) <= age('" + (snapshotXmax & 0xffffffffL) + "'::xid))";
-        return Panache.getSession().chain(s -> s.createNativeQuery(sql, Object.class).getSingleResult())
-                .map(first -> ((Number) first).longValue() - 1);
+    Uni<Long> requestsStartAfter() {
+        return Panache.getSession().chain(s -> BackupSnapshot.firstRequestNotSeen(s, maxRequestId, inProgress32(), xmax32()))
+                .map(first -> first - 1);
+    }
+
+    /** As {@link #requestsStartAfter()}, for usage logs. */
+    Uni<Long> logsStartAfter() {
+        return Panache.getSession().chain(s -> BackupSnapshot.firstLogNotSeen(s, maxLogId, inProgress32(), xmax32()))
+                .map(first -> first - 1);
+    }
+
+    // xmin is a 32-bit xid; the watermark keeps 64-bit ones (xid8): compare modulo 2^32.
+    private List<Long> inProgress32() {
+        return inProgress.stream().map(x -> x & 0xffffffffL).toList();
+    }
+
+    private long xmax32() {
+        return snapshotXmax & 0xffffffffL;
     }
 }

@@ -1,6 +1,7 @@
 package gateway.backup.schedule;
 
 import gateway.backup.config.GatewayBackupConfig;
+import gateway.backup.domain.BackupRuns;
 import io.quarkus.logging.Log;
 import io.quarkus.runtime.StartupEvent;
 import io.quarkus.scheduler.Scheduled;
@@ -8,7 +9,6 @@ import io.quarkus.scheduler.Scheduler;
 import io.quarkus.scheduler.Trigger;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
-import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import java.time.Clock;
@@ -115,7 +115,6 @@ public class AutoBackupSchedule {
 
     /** Inserts the slot; true only for the one replica whose insert went in. */
     private Uni<Boolean> claim(String slot) {
-        return pool.preparedQuery("insert into gateway_backup_runs (slot, instance) values ($1, $2) on conflict do nothing")
-                .execute(Tuple.of(slot, instance)).map(rows -> rows.rowCount() == 1);
+        return BackupRuns.claim(pool, slot, instance);
     }
 }

@@ -4,36 +4,28 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import gateway.backup.config.GatewayBackupConfig;
 import gateway.backup.domain.DataStorage;
+import gateway.backup.domain.DataStorageRows;
 import gateway.backup.domain.SystemSetting;
+import gateway.backup.domain.SystemSettingRows;
 import gateway.backup.storage.StorageException;
 import java.io.UncheckedIOException;
 import io.quarkus.logging.Log;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
-import io.vertx.mutiny.sqlclient.Row;
-import io.vertx.mutiny.sqlclient.RowSet;
 import io.vertx.mutiny.sqlclient.SqlClient;
-import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.DateTimeException;
 import java.time.Instant;
 import java.time.ZoneId;
-import java.util.Iterator;
 
 /**
  * Reads and writes the auto-backup settings and the gateway's timezone in {@code systems}, and
- * finds the chosen storage. Plain SQL on the reactive pool: updates touch only their own keys of
- * the stored JSON, so a settings change and a run's result never overwrite each other.
+ * finds the chosen storage, on the reactive pool (SQL: domain.SystemSettingRows, domain.DataStorageRows):
+ * updates touch only their own keys of the stored JSON, so a settings change and a run's result never
+ * overwrite each other.
  */
 @ApplicationScoped
 public class AutoBackupSettingsStore {
-
-    private static final String SELECT = "select value from systems where key = $1 and deleted_at = 0";
-    /** A soft-deleted row counts as absent: it is revived with the new value alone. */
-    private static final String MERGE = "insert into systems (key, value) values ($1, $2) on conflict (key) do update "
-            + "set value = case when systems.deleted_at = 0 and coalesce(systems.value, '') <> '' "
-            + "then (systems.value::jsonb || excluded.value::jsonb)::text else excluded.value end, "
-            + "deleted_at = 0, updated_at = now()";
 
     private final Pool pool;
     private final ZoneId fallbackZone;
@@ -67,9 +59,8 @@ public class AutoBackupSettingsStore {
                         return null;
                     })
                     : Uni.createFrom().voidItem();
-            return check.chain(() -> tx.preparedQuery(MERGE)
-                    .execute(Tuple.of(SystemSetting.AUTO_BACKUP_SETTINGS, updated.writeInto(json).toString())))
-                    .replaceWith(updated);
+            return check.chain(() -> SystemSettingRows.merge(tx, SystemSetting.AUTO_BACKUP_SETTINGS,
+                    updated.writeInto(json).toString())).replaceWith(updated);
         }));
     }
 
@@ -78,8 +69,7 @@ public class AutoBackupSettingsStore {
         ObjectNode patch = AutoBackupSettings.JSON.createObjectNode();
         patch.put("last_backup_at", at.toString());
         patch.put("last_backup_error", error == null ? "" : error);
-        return pool.preparedQuery(MERGE).execute(Tuple.of(SystemSetting.AUTO_BACKUP_SETTINGS, patch.toString()))
-                .replaceWithVoid();
+        return SystemSettingRows.merge(pool, SystemSetting.AUTO_BACKUP_SETTINGS, patch.toString());
     }
 
     /** The schedule's timezone: system_general_settings.timezone, else the configured one (UTC by default). */
@@ -104,27 +94,24 @@ public class AutoBackupSettingsStore {
 
     /** The storage row, with its settings (secrets: never log them). */
     public Uni<DataStorage> storage(long id) {
-        return pool.preparedQuery("select id, name, type, status, deleted_at, settings::text from data_storages where id = $1")
-                .execute(Tuple.of(id)).map(rows -> {
-                    Iterator<Row> it = rows.iterator();
-                    if (!it.hasNext()) {
-                        throw new UncheckedIOException(new StorageException("Data storage " + id + " does not exist; choose an active fs, s3, webdav or gcs data storage"));
-                    }
-                    Row row = it.next();
-                    DataStorage storage = new DataStorage();
-                    storage.id = row.getLong("id");
-                    storage.name = row.getString("name");
-                    storage.type = row.getString("type");
-                    storage.status = row.getString("status");
-                    storage.deletedAt = row.getLong("deleted_at");
-                    try {
-                        String settings = row.getString("settings");
-                        storage.settings = settings == null ? null : AutoBackupSettings.JSON.readTree(settings);
-                    } catch (java.io.IOException e) {
-                        throw new UncheckedIOException(new StorageException("Data storage " + id + " has settings that are not JSON"));
-                    }
-                    return storage;
-                });
+        return DataStorageRows.full(pool, id).map(row -> {
+            if (row == null) {
+                throw new UncheckedIOException(new StorageException("Data storage " + id + " does not exist; choose an active fs, s3, webdav or gcs data storage"));
+            }
+            DataStorage storage = new DataStorage();
+            storage.id = row.id();
+            storage.name = row.name();
+            storage.type = row.type();
+            storage.status = row.status();
+            storage.deletedAt = row.deletedAt();
+            try {
+                String settings = row.settings();
+                storage.settings = settings == null ? null : AutoBackupSettings.JSON.readTree(settings);
+            } catch (java.io.IOException e) {
+                throw new UncheckedIOException(new StorageException("Data storage " + id + " has settings that are not JSON"));
+            }
+            return storage;
+        });
     }
 
     /** The storage types that keep files (storage.Storages opens each); database keeps none. */
@@ -134,32 +121,23 @@ public class AutoBackupSettingsStore {
         if (id <= 0) {
             return Uni.createFrom().item("no data storage is chosen; set dataStorageID to an active fs, s3, webdav or gcs data storage");
         }
-        return client.preparedQuery("select name, type, status, deleted_at from data_storages where id = $1")
-                .execute(Tuple.of(id)).map(rows -> {
-                    Iterator<Row> it = rows.iterator();
-                    if (!it.hasNext() || it.next().getLong("deleted_at") != 0) {
-                        return "data storage " + id + " does not exist; choose an active fs, s3, webdav or gcs data storage";
-                    }
-                    Row row = rows.iterator().next();
-                    String label = "data storage " + id + " (\"" + row.getString("name") + "\")";
-                    if (!FILE_STORAGE_TYPES.contains(row.getString("type"))) {
-                        return label + " has type " + row.getString("type") + "; auto-backup writes to fs, s3, webdav or gcs storages only";
-                    }
-                    if (!"active".equals(row.getString("status"))) {
-                        return label + " is " + row.getString("status") + "; choose an active storage";
-                    }
-                    return null;
-                });
+        return DataStorageRows.summary(client, id).map(row -> {
+            if (row == null || row.deletedAt() != 0) {
+                return "data storage " + id + " does not exist; choose an active fs, s3, webdav or gcs data storage";
+            }
+            String label = "data storage " + id + " (\"" + row.name() + "\")";
+            if (!FILE_STORAGE_TYPES.contains(row.type())) {
+                return label + " has type " + row.type() + "; auto-backup writes to fs, s3, webdav or gcs storages only";
+            }
+            if (!"active".equals(row.status())) {
+                return label + " is " + row.status() + "; choose an active storage";
+            }
+            return null;
+        });
     }
 
     private static Uni<String> value(SqlClient client, String key, boolean forUpdate) {
-        return client.preparedQuery(SELECT + (forUpdate ? " for update" : "")).execute(Tuple.of(key))
-                .map(AutoBackupSettingsStore::firstValue);
-    }
-
-    private static String firstValue(RowSet<Row> rows) {
-        Iterator<Row> it = rows.iterator();
-        return it.hasNext() ? it.next().getString("value") : null;
+        return SystemSettingRows.value(client, key, forUpdate);
     }
 
     /** Settings a caller asked for that cannot work; the message says what and how to fix it. */
