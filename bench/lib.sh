@@ -6,7 +6,7 @@
 bench_secret=bench-only-secret-0123456789abcdef0123
 bench_port=${BENCH_PORT:-18080}
 # As the container image runs it (src/main/docker/Dockerfile.jvm).
-bench_java_opts="-Xmx256m -XX:+UseSerialGC ${BENCH_JAVA_EXTRA:-}"
+bench_java_opts="-Xmx256m -XX:+UseSerialGC -XX:SurvivorRatio=2 ${BENCH_JAVA_EXTRA:-}"
 bench_app=${BENCH_APP:-$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)/target/quarkus-app}
 
 bench_build() {
