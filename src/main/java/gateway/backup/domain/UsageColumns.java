@@ -67,7 +67,7 @@ public final class UsageColumns {
             column("response_chunks", "jsonb", true));
 
     /**
-     * The request's own part of its fingerprint (SPEC: de-duplication); with the names of its
+     * The request's own part of its fingerprint (docs/backup-format.md, restore rules); with the names of its
      * project, channel and API key, requests that agree on all of them are the same request.
      */
     public static final List<String> REQUEST_FINGERPRINT = List.of("created_at", "model_id", "format", "source",
