@@ -109,12 +109,19 @@ final class ReferenceResolver {
                 .replaceWithVoid();
     }
 
+    /** Sets the row's project, channel and API key here (null where not found); after {@link #prepare}. */
+    void resolve(UsageReader.Row row) {
+        row.projectHere = project(row.projectName, row.projectId);
+        row.channelHere = channel(row.channelName, row.channelId);
+        row.apiKeyHere = apiKey(row.apiKey);
+    }
+
     /** The project by name; by raw id only when no name was stored and that id exists here. */
-    Long project(String name, Long rawId) {
+    private Long project(String name, Long rawId) {
         return resolve(name, rawId, projects, projectNames);
     }
 
-    Long channel(String name, Long rawId) {
+    private Long channel(String name, Long rawId) {
         return resolve(name, rawId, channels, channelNames);
     }
 
@@ -127,7 +134,7 @@ final class ReferenceResolver {
     }
 
     /** API keys only by their value, never by a raw id. */
-    Long apiKey(String key) {
+    private Long apiKey(String key) {
         return key == null || key.isEmpty() ? null : apiKeys.getOrDefault(key, Optional.empty()).orElse(null);
     }
 

@@ -325,6 +325,11 @@ final class UsageReader<R extends UsageReader.Row> implements Closeable {
         String source = "api";
         String format = "openai/chat_completions";
 
+        // Resolved here (ReferenceResolver.resolve), before the batch is written.
+        Long projectHere;
+        Long channelHere;
+        Long apiKeyHere;
+
         Row(int index) {
             this.index = index;
         }
@@ -384,10 +389,6 @@ final class UsageReader<R extends UsageReader.Row> implements Closeable {
         String contentStorageKey;
         OffsetDateTime contentSavedAt;
 
-        // Resolved here (ReferenceResolver), before the batch is written.
-        Long projectHere;
-        Long channelHere;
-        Long apiKeyHere;
         /** The project's and channel's names to match requests already here by. */
         String projectMatch;
         String channelMatch;
@@ -453,10 +454,6 @@ final class UsageReader<R extends UsageReader.Row> implements Closeable {
         String costItems;
         String costPriceReferenceId;
 
-        // Resolved here (ReferenceResolver), before the batch is written.
-        Long projectHere;
-        Long channelHere;
-        Long apiKeyHere;
         /** Its request's id here, once known. */
         Long requestHere;
 

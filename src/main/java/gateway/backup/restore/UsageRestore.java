@@ -205,18 +205,16 @@ class UsageRestore {
 
     /** Resolves the request's references here; false (with a warning) when its project is missing. */
     private static boolean resolve(RequestRow request, ReferenceResolver refs, RestoreReport report) {
-        request.projectHere = refs.project(request.projectName, request.projectId);
+        refs.resolve(request);
         if (request.projectHere == null) {
             report.warn(request.where + ": project \"" + (request.projectName == null ? request.projectId
                     : request.projectName) + "\" not found; request skipped");
             return false;
         }
-        request.channelHere = refs.channel(request.channelName, request.channelId);
         if (request.channelHere == null && (request.channelName != null || request.channelId != null)) {
             request.warn(request.where + ": channel \"" + (request.channelName == null ? request.channelId
                     : request.channelName) + "\" not found; request restored without channel");
         }
-        request.apiKeyHere = refs.apiKey(request.apiKey);
         if (request.apiKeyHere == null && request.apiKey != null) {
             request.warn(request.where + ": its API key (value withheld) was not found; request restored without key");
         }
@@ -232,9 +230,7 @@ class UsageRestore {
             List<LogRow> logs = new ArrayList<>(batch.size());
             List<LogRow> withoutProject = new ArrayList<>();
             for (LogRow log : batch) {
-                log.projectHere = refs.project(log.projectName, log.projectId);
-                log.channelHere = refs.channel(log.channelName, log.channelId);
-                log.apiKeyHere = refs.apiKey(log.apiKey);
+                refs.resolve(log);
                 if (log.projectHere == null && log.requestId != null) {
                     withoutProject.add(log);
                 } else if (log.projectHere != null && log.requestId != null) {
