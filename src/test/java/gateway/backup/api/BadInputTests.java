@@ -13,6 +13,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import gateway.backup.Eventually;
 import gateway.backup.TestDatabase;
 import gateway.backup.security.TestTokens;
 import io.quarkus.test.common.http.TestHTTPResource;
@@ -297,7 +298,7 @@ public class BadInputTests {
 
     private void assertNothingLeft(Map<String, Long> before, String what) throws Exception {
         assertEquals(before, db.rowCounts(), what + ": row counts");
-        HostileInputTests.waitFor(() -> leftovers().isEmpty(), what + ": no spooled file left " + leftovers());
+        Eventually.waitFor(() -> leftovers().isEmpty(), what + ": no spooled file left " + leftovers());
     }
 
     private static void assertNoSecret(String message) {
@@ -412,7 +413,7 @@ public class BadInputTests {
             out.write(Files.readAllBytes(fixtureFile().toPath()));
             out.write(new byte[200_000]);
             out.flush();
-            HostileInputTests.waitFor(() -> !leftovers().isEmpty(), "the upload is being spooled");
+            Eventually.waitFor(() -> !leftovers().isEmpty(), "the upload is being spooled");
         }
         assertNothingLeft(before, "multipart upload stopped midway");
     }

@@ -9,6 +9,7 @@ import static io.restassured.RestAssured.given;
 import static org.hamcrest.Matchers.containsString;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import gateway.backup.Eventually;
 import gateway.backup.TestDatabase;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
@@ -91,7 +92,7 @@ public class DiskFullTests {
         byte[] large = largeFile();
         asOwner().body(large).post(BadInputTests.IMPORT)
                 .then().statusCode(507).body("error", containsString(DISK_FULL));
-        HostileInputTests.waitFor(() -> filesLeft() == 0, "no spool file left");
+        Eventually.waitFor(() -> filesLeft() == 0, "no spool file left");
         assertEquals(0, db.count("channels"), "nothing restored");
 
         // The space is given back: a file that fits restores.
@@ -109,7 +110,7 @@ public class DiskFullTests {
         }
         asOwner().body(zipped.toByteArray()).post(BadInputTests.IMPORT)
                 .then().statusCode(507).body("error", containsString(DISK_FULL));
-        HostileInputTests.waitFor(() -> filesLeft() == 0, "no spool file left");
+        Eventually.waitFor(() -> filesLeft() == 0, "no spool file left");
         assertEquals(0, db.count("channels"));
     }
 
@@ -125,7 +126,7 @@ public class DiskFullTests {
         } finally {
             Files.deleteIfExists(file);
         }
-        HostileInputTests.waitFor(() -> filesLeft() == 0, "no spool file left");
+        Eventually.waitFor(() -> filesLeft() == 0, "no spool file left");
         assertEquals(0, db.count("channels"), "nothing restored");
     }
 }

@@ -1,5 +1,6 @@
 package gateway.backup.api;
 
+import static gateway.backup.Eventually.waitFor;
 import static gateway.backup.TestApi.asOwner;
 import static gateway.backup.TestApi.as;
 import static gateway.backup.TestApi.multipart;
@@ -19,6 +20,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import static gateway.backup.Eventually.waitFor;
+
 import gateway.backup.TestDatabase;
 import gateway.backup.security.TestTokens;
 import io.quarkus.test.common.http.TestHTTPResource;
@@ -388,17 +391,4 @@ class HostileInputTests {
         waitFor(() -> liveness.call().getStatus() == HealthCheckResponse.Status.UP, "UP again once the loop runs");
     }
 
-    interface Condition {
-        boolean holds() throws Exception;
-    }
-
-    static void waitFor(Condition condition, String what) throws Exception {
-        long deadline = System.nanoTime() + 10_000_000_000L;
-        while (!condition.holds()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("timed out waiting: " + what);
-            }
-            Thread.sleep(50);
-        }
-    }
 }

@@ -8,6 +8,7 @@ import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import gateway.backup.Eventually;
 import gateway.backup.TestDatabase;
 import io.agroal.api.AgroalDataSource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -216,7 +217,7 @@ public class ConcurrencyTests {
             return null;
         });
         try {
-            Wait.until(() -> written.get() > 20, "the writer is running");
+            Eventually.waitFor(() -> written.get() > 20, "the writer is running");
             long startedAt = written.get();
             Response response = asOwner().get(EXPORT);
             assertEquals(200, response.statusCode());
@@ -237,23 +238,6 @@ public class ConcurrencyTests {
             writing.set(false);
             inserts.get(30, TimeUnit.SECONDS);
             writer.shutdown();
-        }
-    }
-
-    /** Polls a condition for up to ten seconds. */
-    static final class Wait {
-        interface Condition {
-            boolean holds() throws Exception;
-        }
-
-        static void until(Condition condition, String what) throws Exception {
-            long deadline = System.nanoTime() + 10_000_000_000L;
-            while (!condition.holds()) {
-                if (System.nanoTime() > deadline) {
-                    throw new AssertionError("timed out waiting: " + what);
-                }
-                Thread.sleep(20);
-            }
         }
     }
 }
