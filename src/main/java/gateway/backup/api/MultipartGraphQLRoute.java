@@ -4,6 +4,7 @@ import gateway.backup.config.GatewayBackupConfig;
 import gateway.backup.restore.RestoreException;
 import gateway.backup.restore.Spool;
 import io.quarkus.logging.Log;
+import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpHeaders;
@@ -41,6 +42,7 @@ public class MultipartGraphQLRoute {
     static final int ORDER = -50;
     private static final String SHARE = "gateway-backup.spool-share";
     private static final String UPLOADED = "gateway-backup.uploaded";
+    private static final String FAILED = "gateway-backup.failed";
 
     private final UploadRegistry uploads;
     private final Spool spool;
@@ -247,24 +249,37 @@ public class MultipartGraphQLRoute {
 
     /** The BodyHandler failed (too large, too many parts...): delete what it wrote, then answer. */
     private void failure(RoutingContext ctx) {
-        for (FileUpload file : ctx.fileUploads()) {
-            vertx.fileSystem().delete(file.uploadedFileName(), deleted -> { });
+        if (ctx.get(FAILED) != null) {
+            return; // the decoder may fail the request again while the first failure is answered
         }
+        ctx.put(FAILED, true);
+        Runnable answer = failureAnswer(ctx);
+        // The parts are deleted before the answer, so a client that gets it finds nothing left behind
+        // (the BodyHandler's own deletion runs only once the response has ended). A part it already
+        // deleted is no failure.
+        List<Future<Void>> deletions = new ArrayList<>();
+        for (FileUpload file : ctx.fileUploads()) {
+            deletions.add(vertx.fileSystem().delete(file.uploadedFileName()).recover(gone -> Future.succeededFuture()));
+        }
+        Future.join(deletions).onComplete(deleted -> answer.run());
+    }
+
+    /** The answer to the failure, decided now, while the context still holds it. */
+    private Runnable failureAnswer(RoutingContext ctx) {
         long[] share = ctx.get(SHARE);
         if (Spool.noSpace(ctx.failure())) {
             Log.warnf("multipart restore: the spool directory's disk is full");
-            HttpErrors.answerGraphQL(ctx, 507, spool.diskFull());
+            return () -> HttpErrors.answerGraphQL(ctx, 507, spool.diskFull());
         } else if (share != null && ctx.statusCode() != 413 && ctx.get(UPLOADED) == null) {
             // The decoder gave up on the body (e.g. more parts than the limit of 256) and closed the file pipes.
-            HttpErrors.answerGraphQL(ctx, 400, "Invalid multipart GraphQL request: the parts could not be read; "
+            return () -> HttpErrors.answerGraphQL(ctx, 400, "Invalid multipart GraphQL request: the parts could not be read; "
                     + "send operations, map and one file");
         } else if (ctx.statusCode() == 413 && share != null && share[0] < maxUploadSize) {
-            HttpErrors.answerGraphQL(ctx, 507, spool.full());
+            return () -> HttpErrors.answerGraphQL(ctx, 507, spool.full());
         } else if (ctx.statusCode() == 413) {
-            HttpErrors.answerGraphQL(ctx, 413, HttpErrors.uploadTooLarge(maxUploadSize));
-        } else {
-            ctx.next();
+            return () -> HttpErrors.answerGraphQL(ctx, 413, HttpErrors.uploadTooLarge(maxUploadSize));
         }
+        return ctx::next;
     }
 
 }
