@@ -15,7 +15,9 @@ import gateway.backup.manifest.BackupManifest;
 import gateway.backup.manifest.Sha256;
 import gateway.backup.config.GatewayBackupConfig;
 import gateway.backup.storage.BackupStorage;
+import gateway.backup.storage.BackupStorage.Completed;
 import gateway.backup.storage.BackupStorage.PendingFile;
+import gateway.backup.storage.BackupStorage.Verification;
 import gateway.backup.storage.StorageException;
 import gateway.backup.storage.Storages;
 import gateway.backup.storage.StoredFile;
@@ -57,11 +59,12 @@ import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * One auto-backup run: the backup (full or incremental, age-encrypted when recipients are set)
- * streamed into the chosen storage, read back and checked against its size and SHA-256, its
- * manifest written beside it, then retention, then the attempt recorded in the settings. At most one run at a time across all replicas: a run
- * holds a PostgreSQL session advisory lock on a connection of its own for its whole length (released
- * with the connection if the process dies); a manual trigger that cannot take it at once answers
- * "already running", a scheduled run waits for it.
+ * streamed into the chosen storage, checked against its size and content (by a checksum the store
+ * keeps, else read back and compared with its SHA-256), its manifest written beside it, then
+ * retention, then the attempt recorded in the settings. At most one run at a time across all
+ * replicas: a run holds a PostgreSQL session advisory lock on a connection of its own for its
+ * whole length (released with the connection if the process dies); a manual trigger that cannot
+ * take it at once answers "already running", a scheduled run waits for it.
  */
 @ApplicationScoped
 public class AutoBackupRunner {
@@ -220,7 +223,7 @@ public class AutoBackupRunner {
                                 target.plan().incremental() ? " (incremental on " + target.plan().base().name() + ")" : "");
                         return Workers.blocking(context, () -> storage.create(target.name()))
                                 .chain(pending -> write(run, settings, target, context, pending))
-                                .chain(summary -> Workers.blocking(context, () -> checkAndDescribe(storage, target, options, summary)))
+                                .chain(written -> Workers.blocking(context, () -> checkAndDescribe(storage, target, options, written)))
                                 .chain(stored -> retention(context, storage, policy, target.name(), now));
                     }).eventually(() -> Workers.blocking(context, () -> {
                         storage.close();
@@ -245,8 +248,12 @@ public class AutoBackupRunner {
         }
     }
 
+    /** What a run wrote, and what the storage's complete() checked of it. */
+    private record Written(BackupSummary summary, Completed completed) {
+    }
+
     /** Streams the backup into the storage and completes the file; on any failure the file is aborted. */
-    private Uni<BackupSummary> write(Run run, AutoBackupSettings settings, Target target, Context context, PendingFile pending) {
+    private Uni<Written> write(Run run, AutoBackupSettings settings, Target target, Context context, PendingFile pending) {
         run.pending = pending;
         StorageSink sink = new StorageSink(run, pending.out(), context);
         return backups.backup(settings.backupOptions(), sink, false, target.recipients(), target.plan().since(), run.job)
@@ -255,8 +262,10 @@ public class AutoBackupRunner {
                     run.bytes = summary.bytes();
                     Log.infof("auto-backup: written %s, %d bytes", summary.rows(), summary.bytes());
                 })
-                .call(summary -> Workers.blocking(context, pending::complete)
-                        .invoke(stored -> Log.infof("auto-backup: stored %s in %s, %d bytes", stored.name(), run.where, stored.size())))
+                .chain(summary -> Workers.blocking(context, pending::complete)
+                        .invoke(done -> Log.infof("auto-backup: stored %s in %s, %d bytes", done.file().name(), run.where,
+                                done.file().size()))
+                        .map(done -> new Written(summary, done)))
                 .onFailure().call(failure -> sink.waitForWrite().onFailure().recoverWithNull()
                         .chain(() -> Workers.blocking(context, () -> {
                             pending.abort();
@@ -265,24 +274,17 @@ public class AutoBackupRunner {
     }
 
     /**
-     * Reads the stored file back and checks its size and SHA-256 against what was written, then
-     * writes its manifest beside it; on a mismatch or a failure both are deleted. Blocking.
+     * Checks the stored file's content ({@link #checkContent}), then writes its manifest beside it; on
+     * a mismatch or a failure both are deleted. Blocking.
      */
     private StoredFile checkAndDescribe(BackupStorage storage, Target target, Map<String, Boolean> options,
-            BackupSummary summary) throws IOException {
+            Written written) throws IOException {
         String name = target.name();
         String manifestName = BackupManifest.nameFor(name);
+        BackupSummary summary = written.summary();
         boolean kept = false;
         try {
-            Sha256.Digest stored;
-            try (InputStream in = storage.open(name)) {
-                stored = Sha256.of(in);
-            }
-            if (stored.size() != summary.bytes() || !stored.sha256().equals(summary.sha256())) {
-                throw new StorageException("The backup " + name + " read back from " + storage.describe() + " differs from what "
-                        + "was written (" + stored.size() + " bytes, SHA-256 " + stored.sha256() + "; written " + summary.bytes()
-                        + " bytes, SHA-256 " + summary.sha256() + "); it was deleted");
-            }
+            boolean readBack = checkContent(storage, name, written.completed(), summary);
             BackupManifest manifest = BackupManifest.of(name, options, summary, false, target.recipients(),
                     target.plan().incremental() ? target.plan().base().name() : null);
             PendingFile pending = storage.create(manifestName);
@@ -294,15 +296,38 @@ public class AutoBackupRunner {
                 throw e;
             }
             kept = true;
-            Log.infof("auto-backup: verified %s (%d bytes, SHA-256 %s) and wrote %s", name, stored.size(), stored.sha256(),
-                    manifestName);
-            return new StoredFile(name, stored.size(), clock.instant());
+            Log.infof("auto-backup: verified %s (%d bytes, SHA-256 %s, %s) and wrote %s", name, summary.bytes(),
+                    summary.sha256(), readBack ? "read back" : "by the store's checksum", manifestName);
+            return new StoredFile(name, summary.bytes(), clock.instant());
         } finally {
             if (!kept) {
                 storage.delete(name);
                 storage.delete(manifestName);
             }
         }
+    }
+
+    /**
+     * Checks that the stored file holds what was written. When the storage compared the stored content
+     * with a checksum the store keeps (S3's MD5 ETag) and the size agrees, that check stands: reading
+     * the whole file back would only repeat it. Otherwise the file is read back and its size and
+     * SHA-256 must be those written. Answers whether it was read back; blocking.
+     */
+    static boolean checkContent(BackupStorage storage, String name, Completed completed, BackupSummary summary)
+            throws IOException {
+        if (completed.verification() == Verification.CONTENT && completed.file().size() == summary.bytes()) {
+            return false;
+        }
+        Sha256.Digest stored;
+        try (InputStream in = storage.open(name)) {
+            stored = Sha256.of(in);
+        }
+        if (stored.size() != summary.bytes() || !stored.sha256().equals(summary.sha256())) {
+            throw new StorageException("The backup " + name + " read back from " + storage.describe() + " differs from what "
+                    + "was written (" + stored.size() + " bytes, SHA-256 " + stored.sha256() + "; written " + summary.bytes()
+                    + " bytes, SHA-256 " + summary.sha256() + "); it was deleted");
+        }
+        return true;
     }
 
     private Uni<Void> retention(Context context, BackupStorage storage, RetentionPolicy policy, String written, Instant now) {

@@ -49,11 +49,26 @@ public interface BackupStorage extends AutoCloseable {
         /**
          * Finishes the file and checks what the storage kept against what was written (size, and
          * a checksum where the storage keeps one); on a mismatch the stored file is removed and
-         * a {@link StorageException} says what differed.
+         * a {@link StorageException} says what differed. The answer says which of the two was compared.
          */
-        StoredFile complete() throws IOException;
+        Completed complete() throws IOException;
 
         /** Removes whatever was written so far; never throws, safe to call more than once. */
         void abort();
+    }
+
+    /** A file {@link PendingFile#complete()} stored, and how far it was checked against what was written. */
+    record Completed(StoredFile file, Verification verification) {
+    }
+
+    /** What {@link PendingFile#complete()} compared between the stored file and the bytes written. */
+    enum Verification {
+        /**
+         * The size only (equal, and not 0): the store keeps no checksum this storage could compare.
+         * A caller that must know the content is intact reads the file back.
+         */
+        SIZE,
+        /** The size and a checksum the store keeps of the content (S3's MD5 ETag, GCS's MD5 or CRC32C). */
+        CONTENT
     }
 }

@@ -181,7 +181,7 @@ public abstract class StorageContractTests {
                 written.update(chunk);
                 pending.out().write(chunk);
             }
-            StoredFile stored = pending.complete();
+            StoredFile stored = pending.complete().file();
 
             assertEquals(LARGE_FILE, stored.size());
             assertBoundedBuffer(pending);
@@ -242,7 +242,7 @@ public abstract class StorageContractTests {
         try {
             OutputStream out = pending.out();
             out.write(content);
-            return pending.complete();
+            return pending.complete().file();
         } catch (IOException | RuntimeException e) {
             pending.abort();
             throw e;

@@ -146,7 +146,7 @@ public final class FsStorage implements BackupStorage {
         }
 
         @Override
-        public StoredFile complete() throws IOException {
+        public Completed complete() throws IOException {
             try {
                 out.flush();
                 channel.force(true);
@@ -166,7 +166,7 @@ public final class FsStorage implements BackupStorage {
                         + (stored == null ? "vanished" : stored.size() + " bytes") + " but " + out.count
                         + " were written; removed it");
             }
-            return stored;
+            return new Completed(stored, Verification.SIZE);
         }
 
         @Override

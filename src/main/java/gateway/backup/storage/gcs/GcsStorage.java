@@ -183,7 +183,7 @@ public final class GcsStorage implements BackupStorage {
         }
 
         @Override
-        public StoredFile complete() throws IOException {
+        public Completed complete() throws IOException {
             finishOnce();
             BlobId id = blob(name);
             try {
@@ -206,7 +206,8 @@ public final class GcsStorage implements BackupStorage {
                     throw new StorageException(describe() + ": stored " + name + " " + problem + " but " + written
                             + " bytes were written; removed it");
                 }
-                return stored(blob);
+                boolean checksummed = blob.getMd5() != null || blob.getCrc32c() != null;
+                return new Completed(stored(blob), checksummed ? Verification.CONTENT : Verification.SIZE);
             } catch (BaseServiceException e) {
                 throw failure("cannot finish " + name, e);
             }

@@ -53,7 +53,7 @@ import software.amazon.awssdk.services.s3.model.ServerSideEncryption;
  * as a multipart upload, parts sent in the background while the next is filled (so memory stays at
  * three parts, whatever the file's size); a file smaller than a part is sent with one PutObject.
  * After the upload the object is headed and its size and ETag (the MD5 S3 keeps) compared with
- * what was sent.
+ * what was sent. Every method blocks on the SDK's I/O: call it on a worker thread, never on the event loop.
  */
 public final class S3Storage implements BackupStorage {
 
@@ -405,7 +405,7 @@ public final class S3Storage implements BackupStorage {
         }
 
         @Override
-        public StoredFile complete() throws IOException {
+        public Completed complete() throws IOException {
             requireOpen();
             String multipartEtag = null;
             if (uploadId == null) {
@@ -446,10 +446,12 @@ public final class S3Storage implements BackupStorage {
 
         /**
          * Heads the object; a wrong size, an empty object or a different MD5 removes it. S3 gives a
-         * multipart object the ETag "MD5 of the part MD5s-N"; some compatible stores give it the file's
-         * plain MD5: whichever form comes back is compared.
+         * multipart object the ETag "MD5 of the part MD5s-N"; some compatible stores (S3Proxy's
+         * filesystem store among them) give it the file's plain MD5: whichever form comes back is
+         * compared, and the answer says the content was checked. An ETag that is no MD5 (KMS or
+         * customer-key encryption, other stores' forms) leaves only the size checked.
          */
-        private StoredFile verify(String fileMd5, String multipartEtag) throws StorageException {
+        private Completed verify(String fileMd5, String multipartEtag) throws StorageException {
             HeadObjectResponse head;
             try {
                 head = client.headObject(r -> r.bucket(settings.bucketName()).key(key));
@@ -462,10 +464,11 @@ public final class S3Storage implements BackupStorage {
                 throw failure("cannot check " + name + " after its upload; removed it", e);
             }
             long size = head.contentLength();
+            boolean md5 = etagIsMd5(head);
             String problem = null;
             if (size != written || size == 0) {
                 problem = "has " + size + " bytes but " + written + " were written";
-            } else if (etagIsMd5(head)) {
+            } else if (md5) {
                 String etag = stripQuotes(head.eTag());
                 String expected = etag.contains("-") && multipartEtag != null ? multipartEtag : fileMd5;
                 if (!expected.equalsIgnoreCase(etag)) {
@@ -476,22 +479,8 @@ public final class S3Storage implements BackupStorage {
                 removeQuietly();
                 throw new StorageException(describe() + ": stored " + name + " " + problem + "; removed it");
             }
-            return new StoredFile(name, size, head.lastModified());
-        }
-
-        /**
-         * S3 keeps the MD5 (or MD5 of part MD5s) as ETag unless the object is encrypted with KMS or a
-         * customer key; other stores may use another form altogether, which is then not compared.
-         */
-        private boolean etagIsMd5(HeadObjectResponse head) {
-            if (head.eTag() == null || head.sseCustomerAlgorithm() != null) {
-                return false;
-            }
-            ServerSideEncryption sse = head.serverSideEncryption();
-            if (sse == ServerSideEncryption.AWS_KMS || sse == ServerSideEncryption.AWS_KMS_DSSE) {
-                return false;
-            }
-            return stripQuotes(head.eTag()).matches("(?i)[0-9a-f]{32}(-[0-9]+)?");
+            return new Completed(new StoredFile(name, size, head.lastModified()),
+                    md5 ? Verification.CONTENT : Verification.SIZE);
         }
 
         private void removeQuietly() {
@@ -573,6 +562,21 @@ public final class S3Storage implements BackupStorage {
         MessageDigest md5 = md5();
         md5.update(bytes, 0, length);
         return md5.digest();
+    }
+
+    /**
+     * S3 keeps the MD5 (or MD5 of part MD5s) as ETag unless the object is encrypted with KMS or a
+     * customer key; other stores may use another form altogether, which is then not compared.
+     */
+    static boolean etagIsMd5(HeadObjectResponse head) {
+        if (head.eTag() == null || head.sseCustomerAlgorithm() != null) {
+            return false;
+        }
+        ServerSideEncryption sse = head.serverSideEncryption();
+        if (sse == ServerSideEncryption.AWS_KMS || sse == ServerSideEncryption.AWS_KMS_DSSE) {
+            return false;
+        }
+        return stripQuotes(head.eTag()).matches("(?i)[0-9a-f]{32}(-[0-9]+)?");
     }
 
     private static String stripQuotes(String etag) {

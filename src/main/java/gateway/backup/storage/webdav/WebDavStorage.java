@@ -405,7 +405,7 @@ public final class WebDavStorage implements BackupStorage {
         }
 
         @Override
-        public StoredFile complete() throws IOException {
+        public Completed complete() throws IOException {
             finishOnce();
             try {
                 pipeOut.close();
@@ -434,7 +434,7 @@ public final class WebDavStorage implements BackupStorage {
                 throw new StorageException(describe() + ": interrupted while uploading " + name);
             }
             afterUpload.accept(target);
-            return verify();
+            return new Completed(verify(), Verification.SIZE); // WebDAV keeps no checksum
         }
 
         /** PROPFINDs the file; a wrong size or an empty file removes it. */

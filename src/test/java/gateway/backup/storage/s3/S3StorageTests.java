@@ -34,6 +34,9 @@ import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.core.exception.SdkClientException;
 import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.model.CompletedPart;
+import software.amazon.awssdk.services.s3.model.HeadObjectResponse;
+import software.amazon.awssdk.services.s3.model.ServerSideEncryption;
 import software.amazon.awssdk.services.s3.model.MultipartUpload;
 import software.amazon.awssdk.services.s3.model.S3Object;
 
@@ -88,6 +91,27 @@ class S3StorageTests extends StorageContractTests {
 
     private static void put(String key, byte[] content) {
         client.putObject(r -> r.bucket(server.bucket()).key(key), RequestBody.fromBytes(content));
+    }
+
+    /** Replaces the object with a multipart upload of {@code content} in parts of {@code partSize}. */
+    private static void putInParts(String key, byte[] content, int partSize) {
+        String uploadId = client.createMultipartUpload(r -> r.bucket(server.bucket()).key(key)).uploadId();
+        List<CompletedPart> parts = new ArrayList<>();
+        for (int offset = 0, number = 1; offset < content.length; offset += partSize, number++) {
+            int part = number;
+            byte[] bytes = Arrays.copyOfRange(content, offset, Math.min(content.length, offset + partSize));
+            String etag = client.uploadPart(r -> r.bucket(server.bucket()).key(key).uploadId(uploadId).partNumber(part),
+                    RequestBody.fromBytes(bytes)).eTag();
+            parts.add(CompletedPart.builder().partNumber(part).eTag(etag).build());
+        }
+        client.completeMultipartUpload(r -> r.bucket(server.bucket()).key(key).uploadId(uploadId)
+                .multipartUpload(m -> m.parts(parts)));
+    }
+
+    private static BackupStorage.Completed complete(BackupStorage storage, String name, byte[] content) throws IOException {
+        BackupStorage.PendingFile pending = storage.create(name);
+        pending.out().write(content);
+        return pending.complete();
     }
 
     @Override
@@ -161,6 +185,7 @@ class S3StorageTests extends StorageContractTests {
         }
     }
 
+    /** S3Proxy's filesystem store, like some other stores, gives a multipart object its plain MD5 as ETag. */
     @Test
     void shouldRemoveAMultipartFileWhoseContentChangedAfterUpload() throws IOException {
         byte[] content = randomBytes(11 * 1024 * 1024, 4);
@@ -171,6 +196,47 @@ class S3StorageTests extends StorageContractTests {
             assertTrue(failure.getMessage().contains("has ETag"), failure.getMessage());
             assertEquals(List.of(), leftovers());
         }
+    }
+
+    /** Replaced by a multipart object of the same size and part count: its "md5(part md5s)-N" ETag form differs too. */
+    @Test
+    void shouldRemoveAMultipartFileReplacedByAnotherMultipartObject() throws IOException {
+        byte[] content = randomBytes(11 * 1024 * 1024, 4);
+        byte[] other = randomBytes(11 * 1024 * 1024, 5);
+        try (BackupStorage storage = storage(key -> putInParts(key, other, S3Storage.MIN_PART_SIZE))) {
+            StorageException failure = assertThrows(StorageException.class, () -> write(storage, "backup.json", content));
+
+            assertTrue(failure.getMessage().contains("has ETag"), failure.getMessage());
+            assertEquals(List.of(), leftovers());
+        }
+    }
+
+    @Test
+    void shouldSayTheContentWasCheckedWhenTheEtagMatchesTheMd5OfWhatWasSent() throws IOException {
+        try (BackupStorage storage = storage()) {
+            BackupStorage.Completed single = complete(storage, "small.json", randomBytes(50_000, 14));
+            BackupStorage.Completed multipart = complete(storage, "large.json", randomBytes(11 * 1024 * 1024, 15));
+
+            assertEquals(BackupStorage.Verification.CONTENT, single.verification());
+            assertEquals(BackupStorage.Verification.CONTENT, multipart.verification());
+            assertEquals(11 * 1024 * 1024, multipart.file().size());
+        }
+    }
+
+    /** An ETag that is no MD5 leaves the content unchecked (complete() then answers SIZE, and the auto-backup reads back). */
+    @Test
+    void shouldTakeOnlyAnUnencryptedMd5FormedEtagForAChecksum() {
+        String md5 = "\"9e107d9d372bb6826bd81d3542a419d6\"";
+        assertTrue(S3Storage.etagIsMd5(HeadObjectResponse.builder().eTag(md5).build()));
+        assertTrue(S3Storage.etagIsMd5(HeadObjectResponse.builder().eTag("9E107D9D372BB6826BD81D3542A419D6-12").build()));
+        assertTrue(S3Storage.etagIsMd5(HeadObjectResponse.builder().eTag(md5)
+                .serverSideEncryption(ServerSideEncryption.AES256).build()));
+
+        assertFalse(S3Storage.etagIsMd5(HeadObjectResponse.builder().build()));
+        assertFalse(S3Storage.etagIsMd5(HeadObjectResponse.builder().eTag("\"W/1234\"").build()));
+        assertFalse(S3Storage.etagIsMd5(HeadObjectResponse.builder().eTag(md5)
+                .serverSideEncryption(ServerSideEncryption.AWS_KMS).build()));
+        assertFalse(S3Storage.etagIsMd5(HeadObjectResponse.builder().eTag(md5).sseCustomerAlgorithm("AES256").build()));
     }
 
     @Test
@@ -201,7 +267,7 @@ class S3StorageTests extends StorageContractTests {
             } finally {
                 caller.shutdown();
             }
-            StoredFile stored = pending.complete();
+            StoredFile stored = pending.complete().file();
 
             assertEquals(content.length, stored.size());
             assertEquals(4, ((S3Storage.Upload) pending).partsSent());

@@ -1,0 +1,79 @@
+package gateway.backup.schedule;
+
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import gateway.backup.backup.BackupService.BackupSummary;
+import gateway.backup.manifest.Sha256;
+import gateway.backup.storage.BackupStorage;
+import gateway.backup.storage.BackupStorage.Completed;
+import gateway.backup.storage.BackupStorage.Verification;
+import gateway.backup.storage.StorageException;
+import gateway.backup.storage.StoredFile;
+import gateway.backup.storage.fs.FsStorage;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** How a run checks the stored backup's content, by what the storage's complete() compared. */
+class ContentCheckTests {
+
+    static final byte[] WRITTEN = "{\"format\":\"written\"}".getBytes(StandardCharsets.UTF_8);
+    static final byte[] OTHER = "{\"format\":\"changed\"}".getBytes(StandardCharsets.UTF_8);
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void shouldReadBackAndCatchOtherBytesOfTheSameSizeWhenOnlyTheSizeWasChecked() throws IOException {
+        Files.write(dir.resolve("backup.json"), OTHER);
+        try (BackupStorage storage = new FsStorage(dir)) {
+            StorageException failure = assertThrows(StorageException.class,
+                    () -> AutoBackupRunner.checkContent(storage, "backup.json", completed(Verification.SIZE), summary()));
+
+            assertTrue(failure.getMessage().contains("differs from what was written"), failure.getMessage());
+        }
+    }
+
+    @Test
+    void shouldReadBackAndAcceptTheBytesWrittenWhenOnlyTheSizeWasChecked() throws IOException {
+        Files.write(dir.resolve("backup.json"), WRITTEN);
+        try (BackupStorage storage = new FsStorage(dir)) {
+            assertTrue(AutoBackupRunner.checkContent(storage, "backup.json", completed(Verification.SIZE), summary()));
+        }
+    }
+
+    @Test
+    void shouldNotReadBackWhenTheStoreChecksumWasCompared() throws IOException {
+        // Nothing to read: a read-back would fail.
+        try (BackupStorage storage = new FsStorage(dir)) {
+            assertFalse(AutoBackupRunner.checkContent(storage, "backup.json", completed(Verification.CONTENT), summary()));
+        }
+    }
+
+    @Test
+    void shouldReadBackWhenTheCheckedSizeIsNotTheSizeWritten() throws IOException {
+        Files.write(dir.resolve("backup.json"), OTHER);
+        Completed shorter = new Completed(new StoredFile("backup.json", WRITTEN.length - 1, Instant.now()),
+                Verification.CONTENT);
+        try (BackupStorage storage = new FsStorage(dir)) {
+            assertThrows(StorageException.class, () -> AutoBackupRunner.checkContent(storage, "backup.json", shorter, summary()));
+        }
+    }
+
+    static Completed completed(Verification verification) {
+        return new Completed(new StoredFile("backup.json", WRITTEN.length, Instant.now()), verification);
+    }
+
+    static BackupSummary summary() throws IOException {
+        Sha256.Digest digest = Sha256.of(new ByteArrayInputStream(WRITTEN));
+        return new BackupSummary(Map.of(), digest.size(), digest.sha256(), "2026-11-26T02:00:00Z", null);
+    }
+}
