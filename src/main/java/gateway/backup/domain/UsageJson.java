@@ -26,6 +26,8 @@ import java.util.List;
  * everything else as UTF-8), times in the session's time zone as {@code 2006-01-02T15:04:05.123456+01:00}
  * (fraction without trailing zeros, none when zero), doubles and JSON columns as PostgreSQL's own text.
  * Null fields are left out, and so are empty values of the fields that {@link Field#leaveOutEmpty()}.
+ * Where Java's time zone data and PostgreSQL's disagree (Europe/Amsterdam's local mean time before 1835,
+ * say), a time is written with Java's offset: the same instant, another text.
  * <p>
  * PostgreSQL then only reads and sends the typed columns (a third of what building the JSON cost it),
  * and the service encodes one batch while PostgreSQL reads the next.
@@ -75,9 +77,11 @@ public final class UsageJson {
         return pairs.toArray(String[]::new);
     }
 
-    // Rows one after another with nothing between them; PostgreSQL writes \u001f, not \u001F.
+    // Rows one after another with nothing between them; as PostgreSQL: \u001f, not \u001F, and characters
+    // beyond U+FFFF as their 4 UTF-8 bytes, not as two escaped surrogates.
     private static final JsonFactory JSON = new JsonFactoryBuilder().rootValueSeparator((String) null)
-            .disable(JsonWriteFeature.WRITE_HEX_UPPER_CASE).build();
+            .disable(JsonWriteFeature.WRITE_HEX_UPPER_CASE).enable(JsonWriteFeature.COMBINE_UNICODE_SURROGATES_IN_UTF8)
+            .build();
 
     /**
      * The session's time zone as PostgreSQL names it ({@code TimeZone}), and its offset from UTC now (seconds,
@@ -172,7 +176,8 @@ public final class UsageJson {
 
         /** As PostgreSQL's to_json writes a timestamptz (EncodeDateTime, XSD style) in the session's time zone. */
         private void writeTime(OffsetDateTime at) throws IOException {
-            if (at.equals(OffsetDateTime.MAX) || at.equals(OffsetDateTime.MIN)) { // how the client reads ±infinity
+            // How the client reads ±infinity: the greatest value, and a time before PostgreSQL's first (4714 BC).
+            if (at.equals(OffsetDateTime.MAX) || at.getYear() < -4713) {
                 generator.writeString(at.equals(OffsetDateTime.MAX) ? "infinity" : "-infinity");
                 return;
             }
