@@ -10,10 +10,11 @@ import org.hibernate.reactive.mutiny.Mutiny;
 
 /**
  * Rows as JSON text, read in keyset batches: each query takes the rows after the last id
- * seen ({@code :after}), at most {@code :limit} of them, ordered by id. The query returns two
- * columns, the id and the row's JSON. While the caller handles one batch, the next one is
- * already being read (PostgreSQL builds it as the service encodes the current one), so
- * memory holds at most two batches, each bounded by a {@link BatchLimit} of rows and bytes.
+ * seen ({@code :after}), at most {@code :limit} of them, ordered by id. Either PostgreSQL builds
+ * each row's JSON ({@link #stream}: the query returns the id and the JSON), or it sends the typed
+ * columns and the service encodes them ({@link #streamEncoded}). While the caller handles one batch,
+ * the next one is already being read, so memory holds at most two batches, each bounded by a
+ * {@link BatchLimit} of rows and bytes.
  */
 public final class JsonRowBatches {
 
