@@ -10,10 +10,11 @@ import org.hibernate.reactive.mutiny.Mutiny;
 
 /**
  * Rows as JSON text, read in keyset batches: each query takes the rows after the last id
- * seen ({@code :after}), at most {@code :limit} of them, ordered by id. The query returns two
- * columns, the id and the row's JSON. While the caller handles one batch, the next one is
- * already being read (PostgreSQL builds it as the service encodes the current one), so
- * memory holds at most two batches, each bounded by a {@link BatchLimit} of rows and bytes.
+ * seen ({@code :after}), at most {@code :limit} of them, ordered by id. Either PostgreSQL builds
+ * each row's JSON ({@link #stream}: the query returns the id and the JSON), or it sends the typed
+ * columns and the service encodes them ({@link #streamEncoded}). While the caller handles one batch,
+ * the next one is already being read, so memory holds at most two batches, each bounded by a
+ * {@link BatchLimit} of rows and bytes.
  */
 public final class JsonRowBatches {
 
@@ -58,7 +59,7 @@ public final class JsonRowBatches {
 
     /** As above, starting after the id {@code startAfter} (incremental backups). */
     public static Multi<List<byte[]>> stream(Uni<Mutiny.Session> session, String sql, BatchLimit limit, long startAfter) {
-        String keyset = sql.replace(":after", "$1").replace(":limit", "$2");
+        String keyset = keyset(sql);
         // JSON as bytea: the text comes as the bytes PostgreSQL has, with no decoding to a String
         // and encoding back. Counting bytes costs PostgreSQL about a tenth more: only where rows can be large.
         String query = !limit.cutsByBytes()
@@ -66,7 +67,7 @@ public final class JsonRowBatches {
                 : "select id, convert_to(json, 'UTF8'), fetched from (select id, json, count(*) over () as fetched, "
                 + "sum(octet_length(json)) over (order by id rows unbounded preceding) - octet_length(json) as before "
                 + "from (" + keyset + ") b(id, json)) w where before < $3 order by id";
-        BiFunction<Long, Integer, Uni<Batch>> read = (after, rowLimit) -> (limit.cutsByBytes()
+        BiFunction<Long, Integer, Uni<Batch<byte[]>>> read = (after, rowLimit) -> (limit.cutsByBytes()
                 ? RawSql.select(session, query, after, (long) rowLimit, limit.bytes())
                 : RawSql.select(session, query, after, (long) rowLimit))
                 .map(result -> {
@@ -80,17 +81,56 @@ public final class JsonRowBatches {
                         fetched = (Number) row[2];
                     }
                     boolean cut = fetched != null && fetched.intValue() > rows.size();
-                    return new Batch(rows, lastId, !rows.isEmpty() && (cut || rows.size() == rowLimit),
+                    return new Batch<>(rows, lastId, !rows.isEmpty() && (cut || rows.size() == rowLimit),
                             cut ? rows.size() + 1 : Math.min(limit.rows(), rowLimit * 2));
                 });
+        return batches(read, startAfter, limit.rows());
+    }
+
+    /**
+     * Batches of a keyset query over {@code fields} ({@code from}: the tables with their joins and the keyset
+     * condition on {@code :after}, ordered by id; the first field is the id), read as typed columns and
+     * encoded here ({@link UsageJson}) while PostgreSQL reads the next batch. For rows that are small by
+     * nature: batches are cut by rows only. The session's time zone is read once, at the start.
+     */
+    public static Multi<List<byte[]>> streamEncoded(Uni<Mutiny.Session> session, List<UsageJson.Field> fields, String from,
+            BatchLimit limit, long startAfter) {
+        String query = keyset("select " + UsageJson.selectList(fields) + " from " + from + " limit :limit");
+        BiFunction<Long, Integer, Uni<Batch<Object[]>>> read = (after, rowLimit) -> RawSql
+                .select(session, query, after, (long) rowLimit)
+                .map(result -> {
+                    List<Object[]> rows = new ArrayList<>(result.size());
+                    while (result.hasNext()) {
+                        rows.add(result.next());
+                    }
+                    long lastId = rows.isEmpty() ? after : ((Number) rows.get(rows.size() - 1)[0]).longValue();
+                    return new Batch<>(rows, lastId, rows.size() == rowLimit, rowLimit);
+                });
+        return RawSql.select(session, "select current_setting('TimeZone'), extract(timezone from now())::int")
+                .map(result -> {
+                    Object[] zone = result.next();
+                    return new UsageJson.Encoder(fields, UsageJson.sessionZone((String) zone[0], (Integer) zone[1]));
+                })
+                .onItem().transformToMulti(encoder -> batches(read, startAfter, limit.rows()).map(encoder::encode));
+    }
+
+    private static String keyset(String sql) {
+        return sql.replace(":after", "$1").replace(":limit", "$2");
+    }
+
+    /**
+     * The batches of {@code read} (after an id, at most so many rows), the next one read while the caller
+     * handles this one: the caller's work on a batch (after it is handed out) runs beside PostgreSQL's.
+     */
+    private static <R> Multi<List<R>> batches(BiFunction<Long, Integer, Uni<Batch<R>>> read, long startAfter, int rows) {
         // Deferred: the first read starts when the caller subscribes.
         return Multi.createFrom().deferred(() -> {
-            ReadAhead<Batch> ahead = new ReadAhead<>(read.apply(startAfter, limit.rows()),
+            ReadAhead<Batch<R>> ahead = new ReadAhead<>(read.apply(startAfter, rows),
                     batch -> read.apply(batch.lastId(), batch.nextLimit()), Batch::more);
             return Multi.createBy().repeating().uni(ahead::next).whilst(Batch::more).map(Batch::rows);
         });
     }
 
-    private record Batch(List<byte[]> rows, long lastId, boolean more, int nextLimit) {
+    private record Batch<R>(List<R> rows, long lastId, boolean more, int nextLimit) {
     }
 }

@@ -17,16 +17,9 @@ public final class UsageColumns {
     /** A column, its PostgreSQL type, and whether it may hold null. */
     public record Column(String name, String type, boolean nullable) {
 
-        /** The export's expression over the table's {@code alias}: empty values (0, '', false) as null, which the file leaves out. */
-        public String exported(String alias) {
-            String column = alias + "." + name;
-            return switch (type) {
-                case "bigint", "double precision" -> "nullif(" + column + ", 0)";
-                case "text" -> "nullif(" + column + ", '')";
-                case "boolean" -> "nullif(" + column + ", false)";
-                case "jsonb" -> column + "::text";
-                default -> column;
-            };
+        /** The export's field of this column over the table's {@code alias}: empty values (0, '', false) left out, as nulls are. */
+        public UsageJson.Field exported(String alias) {
+            return new UsageJson.Field(name, alias + "." + name, type, true);
         }
     }
 

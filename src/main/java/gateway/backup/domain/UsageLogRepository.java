@@ -10,9 +10,9 @@ import java.util.List;
 public class UsageLogRepository implements PanacheRepository<UsageLog> {
 
     /**
-     * Usage logs as backup JSON, in keyset batches, built like
-     * {@link UsageRequestRepository#streamBackupJson}: null, zero and empty values left out,
-     * reference names joined in, the API key only when {@code withApiKeys}.
+     * Usage logs as backup JSON, in keyset batches, encoded like
+     * {@link UsageRequestRepository#streamBackupJson} without payloads: null, zero and empty values
+     * left out, reference names joined in, the API key only when {@code withApiKeys}.
      */
     public Multi<List<byte[]>> streamBackupJson(boolean withApiKeys, BatchLimit limit) {
         return streamBackupJson(withApiKeys, limit, Long.MIN_VALUE);
@@ -20,23 +20,34 @@ public class UsageLogRepository implements PanacheRepository<UsageLog> {
 
     /** As above, only usage logs with ids above {@code after} (incremental backups). */
     public Multi<List<byte[]>> streamBackupJson(boolean withApiKeys, BatchLimit limit, long after) {
-        List<String> fields = new ArrayList<>(List.of("id", "l.id", "request_id", "l.request_id"));
+        // A usage log is a few hundred bytes: batches need no cut by bytes.
+        return JsonRowBatches.streamEncoded(getSession(), backupFields(withApiKeys), backupFrom(withApiKeys),
+                limit.rowsOnly(), after);
+    }
+
+    /** The fields of a usage log in a backup file, in the file's order. */
+    static List<UsageJson.Field> backupFields(boolean withApiKeys) {
+        List<UsageJson.Field> fields = new ArrayList<>(List.of(new UsageJson.Field("id", "l.id", "bigint", false),
+                new UsageJson.Field("request_id", "l.request_id", "bigint", false)));
         for (UsageColumns.Column column : UsageColumns.LOGS) {
             if (withApiKeys || !column.name().equals("api_key_id")) {
-                fields.addAll(List.of(column.name(), column.exported("l")));
+                fields.add(column.exported("l"));
             }
         }
-        fields.addAll(List.of("project_name", "nullif(p.name, '')", "channel_name", "nullif(c.name, '')"));
+        fields.add(new UsageJson.Field("project_name", "p.name", "text", true));
+        fields.add(new UsageJson.Field("channel_name", "c.name", "text", true));
         if (withApiKeys) {
-            fields.addAll(List.of("api_key_key", "nullif(k.key, '')"));
+            fields.add(new UsageJson.Field("api_key_key", "k.key", "text", true));
         }
-        String sql = "select l.id, " + JsonRowBatches.objectWithoutNulls(fields.toArray(String[]::new))
-                + " from usage_logs l"
+        return fields;
+    }
+
+    /** The usage logs after {@code :after} in id order, with the tables their names come from. */
+    static String backupFrom(boolean withApiKeys) {
+        return "usage_logs l"
                 + " left join projects p on p.id = l.project_id"
                 + " left join channels c on c.id = l.channel_id"
                 + (withApiKeys ? " left join api_keys k on k.id = l.api_key_id" : "")
-                + " where l.id > :after order by l.id limit :limit";
-        // A usage log is a few hundred bytes: batches need no cut by bytes.
-        return JsonRowBatches.stream(getSession(), sql, limit.rowsOnly(), after);
+                + " where l.id > :after order by l.id";
     }
 }

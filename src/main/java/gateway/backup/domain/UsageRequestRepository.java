@@ -10,10 +10,12 @@ import java.util.List;
 public class UsageRequestRepository implements PanacheRepository<UsageRequest> {
 
     /**
-     * Requests as backup JSON, in keyset batches. PostgreSQL builds each row: null, zero,
-     * false and empty values left out, reference names joined in (also of soft-deleted
-     * projects and channels, so restore can match fingerprints), the API key's value and id
-     * only when {@code withApiKeys}, the payload columns (as stored) only when {@code withPayloads}.
+     * Requests as backup JSON, in keyset batches: null, zero, false and empty values left out,
+     * reference names joined in (also of soft-deleted projects and channels, so restore can match
+     * fingerprints), the API key's value and id only when {@code withApiKeys}, the payload columns
+     * (as stored) only when {@code withPayloads}. Without payloads the service encodes each row
+     * from its typed columns ({@link UsageJson}); with them PostgreSQL builds each row, since the
+     * payloads, written as stored, are most of the bytes and batches are cut by their size.
      */
     public Multi<List<byte[]>> streamBackupJson(boolean withApiKeys, boolean withPayloads, BatchLimit limit) {
         return streamBackupJson(withApiKeys, withPayloads, limit, Long.MIN_VALUE);
@@ -21,26 +23,41 @@ public class UsageRequestRepository implements PanacheRepository<UsageRequest> {
 
     /** As above, only requests with ids above {@code after} (incremental backups). */
     public Multi<List<byte[]>> streamBackupJson(boolean withApiKeys, boolean withPayloads, BatchLimit limit, long after) {
-        List<String> fields = new ArrayList<>(List.of("id", "r.id"));
+        List<UsageJson.Field> fields = backupFields(withApiKeys, withPayloads);
+        String from = backupFrom(withApiKeys);
+        return withPayloads
+                ? JsonRowBatches.stream(getSession(), "select r.id, "
+                        + JsonRowBatches.objectWithoutNulls(UsageJson.builtByPostgres(fields)) + " from " + from
+                        + " limit :limit", limit, after)
+                // Without payloads a request is a few hundred bytes: batches need no cut by bytes.
+                : JsonRowBatches.streamEncoded(getSession(), fields, from, limit.rowsOnly(), after);
+    }
+
+    /** The fields of a request in a backup file, in the file's order. */
+    static List<UsageJson.Field> backupFields(boolean withApiKeys, boolean withPayloads) {
+        List<UsageJson.Field> fields = new ArrayList<>(List.of(new UsageJson.Field("id", "r.id", "bigint", false)));
         for (UsageColumns.Column column : UsageColumns.REQUESTS) {
             if (withApiKeys || !column.name().equals("api_key_id")) {
-                fields.addAll(List.of(column.name(), column.exported("r")));
+                fields.add(column.exported("r"));
             }
         }
-        fields.addAll(List.of("project_name", "nullif(p.name, '')", "channel_name", "nullif(c.name, '')"));
+        fields.add(new UsageJson.Field("project_name", "p.name", "text", true));
+        fields.add(new UsageJson.Field("channel_name", "c.name", "text", true));
         if (withApiKeys) {
-            fields.addAll(List.of("api_key_key", "nullif(k.key, '')"));
+            fields.add(new UsageJson.Field("api_key_key", "k.key", "text", true));
         }
         if (withPayloads) {
-            UsageColumns.REQUEST_PAYLOADS.forEach(column -> fields.addAll(List.of(column.name(), column.exported("r"))));
+            UsageColumns.REQUEST_PAYLOADS.forEach(column -> fields.add(column.exported("r")));
         }
-        String sql = "select r.id, " + JsonRowBatches.objectWithoutNulls(fields.toArray(String[]::new))
-                + " from requests r"
+        return fields;
+    }
+
+    /** The requests after {@code :after} in id order, with the tables their names come from. */
+    static String backupFrom(boolean withApiKeys) {
+        return "requests r"
                 + " left join projects p on p.id = r.project_id"
                 + " left join channels c on c.id = r.channel_id"
                 + (withApiKeys ? " left join api_keys k on k.id = r.api_key_id" : "")
-                + " where r.id > :after order by r.id limit :limit";
-        // Without payloads a request is a few hundred bytes: batches need no cut by bytes.
-        return JsonRowBatches.stream(getSession(), sql, withPayloads ? limit : limit.rowsOnly(), after);
+                + " where r.id > :after order by r.id";
     }
 }
