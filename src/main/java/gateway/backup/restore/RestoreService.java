@@ -278,7 +278,8 @@ public class RestoreService {
         Stopwatch stopwatch = Stopwatch.start();
         progress.phase(name);
         return Workers.blocking(context, () -> opener.open(index)).chain(reader -> {
-            Supplier<Uni<UsageRestore.Batch>> read = () -> Workers.blocking(context, () -> reader.next(batchLimit)).chain(rows -> prepare.apply(rows));
+            Supplier<Uni<UsageRestore.Batch>> read = () -> Workers.blocking(context, () -> reader.next(batchLimit))
+                    .chain(rows -> prepare.apply(rows));
             ReadAhead<UsageRestore.Batch> ahead = new ReadAhead<>(read.get(), batch -> read.get(), batch -> batch.rows() > 0);
             Multi<UsageRestore.Batch> batches = Multi.createBy().repeating().uni(ahead::next).until(batch -> batch.rows() == 0);
             return batches.onItem().transformToUniAndConcatenate(batch -> unlessShuttingDown(b -> b.send(pipeline, report), batch)
