@@ -17,13 +17,17 @@ public final class RawSql {
     private RawSql() {
     }
 
-    /** The connection of the session's transaction. */
-    static Uni<ReactiveConnection> connection(Uni<Mutiny.Session> session) {
+    private static Uni<ReactiveConnection> connection(Uni<Mutiny.Session> session) {
         return session.map(s -> ((MutinySessionImpl) s).getReactiveConnection());
     }
 
     /** Rows as arrays of column values (bytea as a Vert.x Buffer, arrays as Java arrays). */
     public static Uni<ReactiveConnection.Result> select(Uni<Mutiny.Session> session, String sql, Object... parameters) {
         return connection(session).chain(c -> Uni.createFrom().completionStage(() -> c.select(sql, parameters)));
+    }
+
+    /** The number of rows changed. */
+    public static Uni<Integer> update(Uni<Mutiny.Session> session, String sql, Object... parameters) {
+        return connection(session).chain(c -> Uni.createFrom().completionStage(() -> c.update(sql, parameters)));
     }
 }

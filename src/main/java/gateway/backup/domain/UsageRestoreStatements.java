@@ -35,6 +35,9 @@ public final class UsageRestoreStatements {
     /** The request's own columns, as inserted. */
     private static final List<Column> REQUEST_COLUMNS = all(UsageColumns.REQUESTS, UsageColumns.REQUEST_PAYLOADS);
 
+    /** Where a request was in the file, and its id there. */
+    private static final List<Column> REQUEST_KEY_COLUMNS = List.of(column("ord", "int"), column("old_id", "bigint"));
+
     /** What a request of the file is matched by besides its fingerprint, and where it was in the file. */
     private static final List<Column> REQUEST_MATCH_COLUMNS = List.of(
             column("ord", "int"),
@@ -49,6 +52,8 @@ public final class UsageRestoreStatements {
             .filter(c -> UsageColumns.REQUEST_FINGERPRINT.contains(c.name())).toList();
 
     private static final List<Column> LOG_KEY_COLUMNS = List.of(column("ord", "int"), column("request_id", "bigint"));
+
+    private static final List<Column> LOG_INSERT_COLUMNS = List.of(column("request_here", "bigint"));
 
     /** Creates the transaction's map of old request id → new id, and sets what the batches' statements need. */
     public static Uni<Void> begin(Mutiny.Session s) {
@@ -65,37 +70,25 @@ public final class UsageRestoreStatements {
                 .replaceWithVoid();
     }
 
-    /** A batch of requests' arrays: place, old id and what they are matched by besides their fingerprint, then their own columns. */
-    public static final List<Column> REQUESTS_PARAMETERS = all(REQUEST_MATCH_COLUMNS, REQUEST_COLUMNS);
+    /** Whether any request here falls in the time range $1 to $2; if none, the batch needs no probe. */
+    public static final String ANY_IN_RANGE_SQL = "select exists (select 1 from requests r where r.created_at between $1 and $2)";
 
-    /** The probe's columns: where the batch's requests are, what they are matched by, their fingerprint. */
-    private static final List<Column> PROBE_COLUMNS = all(REQUEST_MATCH_COLUMNS, FINGERPRINT_COLUMNS);
-
-    /** Those of an inserted request: where it was, its old id, its own columns. */
-    private static final List<Column> INSERTED_COLUMNS = all(REQUEST_MATCH_COLUMNS.subList(0, 2), REQUEST_COLUMNS);
+    /** The probe's arrays: a request's place, old id, match columns and fingerprint. */
+    public static final List<Column> PROBE_PARAMETERS = all(REQUEST_MATCH_COLUMNS, FINGERPRINT_COLUMNS);
 
     /**
-     * A batch of requests in one statement, so that the batches can follow each other on the connection
-     * with no round trip to the service between a probe and its insert. First one index look-up: whether
-     * any request here falls in the batch's time range; only then (a CTE is computed only where it is
-     * read, and the reads of {@code m} are behind that look-up) each request is probed, with only the
-     * columns it compares: requests already here at the same time with the same fingerprint (names of
-     * soft-deleted projects and channels count too: deleting one between two restores adds nothing); the
-     * same channel name, or none here when the file's channel is not found; the same API key value first,
-     * else one with a key missing on one side (a file made without keys, a key not found). The others are
-     * inserted, ids from the sequence in file order. Old id → id here goes to the map, those found before
-     * those inserted. Answers the places of those inserted (one int array). Named in a comment first, as
-     * pg_stat_activity shows only the start of a long statement.
+     * The probe, with only the columns it compares: requests already here at the same time with the
+     * same fingerprint (names of soft-deleted projects and channels count too: deleting one between two
+     * restores adds nothing); the same channel name, or none here when the file's channel is not found;
+     * the same API key value first, else one with a key missing on one side (a file made without keys,
+     * a key not found). Maps those found and answers the others' places (one int array): only they are
+     * sent whole. Named in a comment first, as pg_stat_activity shows only the start of a long statement.
      */
-    public static final String REQUESTS_SQL = "/* restore usage requests */ with "
-            + "here as materialized (select exists (select 1 from requests r where r.created_at "
-            + "between (select min(t) from unnest(" + parameter("created_at") + ") t) "
-            + "and (select max(t) from unnest(" + parameter("created_at") + ") t)) as found), "
-            // Computed only where scanned: not at all when no request here falls in the batch's range.
-            + "m as materialized (select f.ord, f.old_id, "
+    public static final String PROBE_SQL = "/* restore usage requests: probe */ with "
             // A request whose old id this restore has already mapped is that request: a newer file of the
             // chain brought it first (RestoreService reads chains newest first), perhaps with another status.
-            + "coalesce((select n.new_id from restore_request_ids n where n.old_id = f.old_id), (select r.id from requests r "
+            + "m as materialized (select f.ord, f.old_id, coalesce((select n.new_id from restore_request_ids n "
+            + "where n.old_id = f.old_id), (select r.id from requests r "
             + "left join projects p on p.id = r.project_id left join channels c on c.id = r.channel_id "
             + "left join api_keys k on k.id = r.api_key_id "
             + "where " + fingerprintMatches() + " "
@@ -103,37 +96,47 @@ public final class UsageRestoreStatements {
             + "and (coalesce(c.name, '') = coalesce(f.channel_match, '') or (c.name is null and not f.channel_found)) "
             + "and (f.api_key is null or k.key is null or k.key = f.api_key) "
             + "order by (k.key = f.api_key) is true desc, r.id limit 1)) as match_id "
-            + "from " + unnest(REQUESTS_PARAMETERS, PROBE_COLUMNS) + " f), "
+            + "from " + unnest(1, PROBE_PARAMETERS) + " f), "
+            + "mapped as (insert into restore_request_ids (old_id, new_id) "
+            + "select old_id, match_id from m where match_id is not null and old_id is not null "
+            + "on conflict (old_id) do nothing) "
+            + "select coalesce(array_agg(ord order by ord) filter (where match_id is null), '{}') from m";
+
+    /** The insert's arrays: a request's place and old id, then its own columns. */
+    public static final List<Column> INSERT_PARAMETERS = all(REQUEST_KEY_COLUMNS, REQUEST_COLUMNS);
+
+    /** Inserts requests (none of them here), ids from the sequence in file order, and maps old id → new id. */
+    public static final String INSERT_SQL = "/* restore usage requests */ with "
             // The sequence's name once per statement: as an expression of each row it took a tenth of PostgreSQL's time.
             + "s as materialized (select pg_get_serial_sequence('requests', 'id')::regclass as seq), "
             + "fresh as materialized (select nextval((select seq from s)) as new_id, f.* from "
-            + unnest(REQUESTS_PARAMETERS, INSERTED_COLUMNS) + " f "
-            + "where not (select found from here) or f.ord in (select ord from m where match_id is null) order by f.ord), "
+            + unnest(1, INSERT_PARAMETERS) + " f order by f.ord), "
             + "inserted as (insert into requests (id, " + names(REQUEST_COLUMNS, "") + ") select new_id, "
-            + names(REQUEST_COLUMNS, "fresh.") + " from fresh), "
-            + "mapped as (insert into restore_request_ids (old_id, new_id) select old_id, new_id from ("
-            + "select m.old_id, m.match_id as new_id, false as inserted, m.ord from m "
-            + "where (select found from here) and m.match_id is not null "
-            + "union all select old_id, new_id, true, ord from fresh) x "
-            + "where old_id is not null order by inserted, ord on conflict (old_id) do nothing) "
-            + "select coalesce(array_agg(ord order by ord), '{}') from fresh";
+            + names(REQUEST_COLUMNS, "fresh.") + " from fresh) "
+            + "insert into restore_request_ids (old_id, new_id) select old_id, new_id from fresh where old_id is not null "
+            + "on conflict (old_id) do nothing";
 
-    /** A batch of logs' arrays: a log's place and its request's old id, then the log's own columns. */
-    public static final List<Column> LOGS_PARAMETERS = all(LOG_KEY_COLUMNS, UsageColumns.LOGS);
+    /** The log targets' arrays: a log's place and its request's old id. */
+    public static final List<Column> LOG_TARGETS_PARAMETERS = LOG_KEY_COLUMNS;
 
     /**
-     * A batch of logs in one statement: one per request, the file's first log of each request restored or
-     * found here that has none yet, inserted in file order with its request's id here. Answers how many.
+     * Which logs of the batch to insert, with only their places and request ids: one per request, the
+     * file's first log of each request restored or found here that has none yet; with its request's id
+     * here. One row: the places (int array) and the request ids here (bigint array), in file order.
      */
-    public static final String LOGS_SQL = "/* restore usage logs */ with "
-            + "t as materialized (select distinct on (m.new_id) x.ord, m.new_id from " + unnest(LOGS_PARAMETERS, LOG_KEY_COLUMNS) + " x "
+    public static final String LOG_TARGETS_SQL = "/* restore usage logs: targets */ select "
+            + "coalesce(array_agg(ord order by ord), '{}'), coalesce(array_agg(new_id order by ord), '{}') from ("
+            + "select distinct on (m.new_id) x.ord, m.new_id from " + unnest(1, LOG_TARGETS_PARAMETERS) + " x "
             + "join restore_request_ids m on m.old_id = x.request_id "
             + "where not exists (select 1 from usage_logs u where u.request_id = m.new_id) "
-            + "order by m.new_id, x.ord), "
-            + "inserted as (insert into usage_logs (request_id, " + names(UsageColumns.LOGS, "") + ") "
-            + "select t.new_id, " + names(UsageColumns.LOGS, "x.") + " from " + unnest(LOGS_PARAMETERS, LOGS_PARAMETERS) + " x "
-            + "join t on t.ord = x.ord order by x.ord) "
-            + "select count(*) from t";
+            + "order by m.new_id, x.ord) t";
+
+    /** The logs insert's arrays: the request's id here, then the log's own columns. */
+    public static final List<Column> LOGS_PARAMETERS = all(LOG_INSERT_COLUMNS, UsageColumns.LOGS);
+
+    public static final String LOGS_SQL = "/* restore usage logs */ insert into usage_logs (request_id, "
+            + names(UsageColumns.LOGS, "") + ") "
+            + "select x.request_here, " + names(UsageColumns.LOGS, "x.") + " from " + unnest(1, LOGS_PARAMETERS) + " x";
 
     /** Of the old request ids $1 (bigint array), those mapped here to a request that has a usage log. */
     public static final String MAPPED_WITH_LOG_SQL = "select m.old_id from restore_request_ids m where m.old_id = any($1::bigint[]) "
@@ -146,28 +149,17 @@ public final class UsageRestoreStatements {
                 .collect(Collectors.joining(" and "));
     }
 
-    /** The array parameter of a batch of requests' column {@code name}, with its type. */
-    private static String parameter(String name) {
-        Column column = UsageColumns.named(REQUESTS_PARAMETERS, name);
-        return "$" + (REQUESTS_PARAMETERS.indexOf(column) + 1) + "::" + arrayType(column);
-    }
-
-    private static String arrayType(Column column) {
-        return (column.type().equals("jsonb") ? "text" : column.type()) + "[]";
-    }
-
     /**
-     * The batch's rows from its typed arrays, as a subquery: each of {@code columns} from its place in
-     * the statement's {@code parameters} ({@code $1} the first). unnest in the select list (value per call)
-     * rather than {@code from unnest(a, b, ...)}, which stores each array's elements as tuples first: a
-     * fifth less of PostgreSQL's time for an insert.
+     * The batch's rows from its typed arrays (parameters from {@code $first} on), as a subquery.
+     * unnest in the select list (value per call) rather than {@code from unnest(a, b, ...)}, which
+     * stores each array's elements as tuples first: a fifth less of PostgreSQL's time for an insert.
      */
-    private static String unnest(List<Column> parameters, List<Column> columns) {
+    private static String unnest(int first, List<Column> columns) {
         StringBuilder sql = new StringBuilder("(select ");
         for (int i = 0; i < columns.size(); i++) {
-            Column column = columns.get(i);
-            sql.append(i == 0 ? "" : ", ").append("unnest($").append(parameters.indexOf(column) + 1).append("::")
-                    .append(arrayType(column)).append(") as ").append(column.name());
+            String type = columns.get(i).type().equals("jsonb") ? "text" : columns.get(i).type();
+            sql.append(i == 0 ? "" : ", ").append("unnest($").append(first + i).append("::").append(type).append("[]) as ")
+                    .append(columns.get(i).name());
         }
         return sql.append(")").toString();
     }

@@ -17,8 +17,7 @@ import java.util.function.Function;
  * Names of the file → ids here, for usage rows: live projects and channels by name, API keys
  * by value only, with one query per kind per batch for the names the batch brings that are not
  * cached. The caches keep the most recently used names only (at least one batch's worth), so a
- * file with millions of distinct names needs no more memory than one with a few. Used by one
- * thread at a time: {@link #prepare} on the session's context, then {@link #resolve} on a worker.
+ * file with millions of distinct names needs no more memory than one with a few.
  */
 final class ReferenceResolver {
 

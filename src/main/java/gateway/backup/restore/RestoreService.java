@@ -7,7 +7,6 @@ import gateway.backup.domain.BatchLimit;
 import gateway.backup.domain.ChannelRepository;
 import gateway.backup.domain.ProjectRepository;
 import gateway.backup.domain.ReadAhead;
-import gateway.backup.domain.StatementPipeline;
 import gateway.backup.format.BackupFormat;
 import gateway.backup.job.JobProgress;
 import gateway.backup.metrics.Stopwatch;
@@ -181,18 +180,16 @@ public class RestoreService {
         ReferenceResolver refs = new ReferenceResolver(referenceCacheSize, projects, channels, apiKeys);
         List<Index> newestFirst = new ArrayList<>(indexes);
         Collections.reverse(newestFirst);
-        return usage.begin().chain(usage::pipeline).chain(pipeline -> {
-            Uni<Void> chain = Uni.createFrom().voidItem();
-            for (Index index : newestFirst) {
-                chain = chain.chain(() -> restoreUsageSection(context, progress, index, BackupFormat.USAGE_REQUESTS,
-                        UsageReader::requests, rows -> usage.requests(context, rows, refs), pipeline, report));
-            }
-            for (Index index : newestFirst) {
-                chain = chain.chain(() -> restoreUsageSection(context, progress, index, BackupFormat.USAGE_LOGS,
-                        UsageReader::logs, rows -> usage.logs(context, rows, refs), pipeline, report));
-            }
-            return chain;
-        });
+        Uni<Void> chain = usage.begin();
+        for (Index index : newestFirst) {
+            chain = chain.chain(() -> restoreUsageSection(context, progress, index, BackupFormat.USAGE_REQUESTS,
+                    UsageReader::requests, batch -> usage.restoreRequests(batch, refs, report)));
+        }
+        for (Index index : newestFirst) {
+            chain = chain.chain(() -> restoreUsageSection(context, progress, index, BackupFormat.USAGE_LOGS,
+                    UsageReader::logs, batch -> usage.restoreLogs(batch, refs, report)));
+        }
+        return chain;
     }
 
     /**
@@ -264,31 +261,25 @@ public class RestoreService {
     }
 
     /**
-     * A usage section: read into rows on a worker, made a batch ({@code prepare}) and sent on the
-     * context, pipelined: while PostgreSQL writes one batch, the next waits on the connection and the
-     * worker reads the one after (batches in memory: one being read, {@code pipeline}'s depth awaiting
-     * answers, one being sent). Every batch is answered before the next section.
+     * A usage section: read into rows on a worker, written on the context, pipelined: while one
+     * batch is written, the worker already reads the next (at most two batches in memory).
      */
     private <R extends UsageReader.Row> Uni<Void> restoreUsageSection(Context context, JobProgress progress, Index index,
-            String name, Opener<R> opener, Function<List<R>, Uni<UsageRestore.Batch>> prepare, StatementPipeline pipeline,
-            RestoreReport report) {
+            String name, Opener<R> opener, Function<List<R>, Uni<Void>> handle) {
         if (!index.has(name)) {
             return Uni.createFrom().voidItem();
         }
         Stopwatch stopwatch = Stopwatch.start();
         progress.phase(name);
         return Workers.blocking(context, () -> opener.open(index)).chain(reader -> {
-            Supplier<Uni<UsageRestore.Batch>> read = () -> Workers.blocking(context, () -> reader.next(batchLimit))
-                    .chain(rows -> prepare.apply(rows));
-            ReadAhead<UsageRestore.Batch> ahead = new ReadAhead<>(read.get(), batch -> read.get(), batch -> batch.rows() > 0);
-            Multi<UsageRestore.Batch> batches = Multi.createBy().repeating().uni(ahead::next).until(batch -> batch.rows() == 0);
-            return batches.onItem().transformToUniAndConcatenate(batch -> unlessShuttingDown(b -> b.send(pipeline, report), batch)
-                            .invoke(() -> progress.rows(batch.rows())))
+            Supplier<Uni<List<R>>> read = () -> Workers.blocking(context, () -> reader.next(batchLimit));
+            ReadAhead<List<R>> ahead = new ReadAhead<>(read.get(), batch -> read.get(), batch -> !batch.isEmpty());
+            Multi<List<R>> batches = Multi.createBy().repeating().uni(ahead::next).until(List::isEmpty);
+            return batches.onItem().transformToUniAndConcatenate(batch -> unlessShuttingDown(handle, batch)
+                            .invoke(() -> progress.rows(batch.size())))
                     .collect().last().replaceWithVoid()
-                    .chain(pipeline::drain)
-                    // After a failure, statements sent may still be running and the read ahead too: the
-                    // reader is closed only once it is done, the rollback sent once they are answered.
-                    .eventually(() -> pipeline.settled().chain(ahead::settled).chain(() -> Workers.blocking(context, () -> {
+                    // The read ahead may still be running: the reader is closed only once it is done.
+                    .eventually(() -> ahead.settled().chain(() -> Workers.blocking(context, () -> {
                         reader.close();
                         return (Void) null;
                     })));

@@ -1,15 +1,13 @@
 package gateway.backup.restore;
 
-import gateway.backup.domain.StatementPipeline;
+import gateway.backup.domain.RawSql;
 import gateway.backup.domain.UsageColumns;
 import gateway.backup.domain.UsageRestoreStatements;
 import gateway.backup.format.BackupFormat;
 import gateway.backup.restore.UsageReader.LogRow;
 import gateway.backup.restore.UsageReader.RequestRow;
-import gateway.backup.worker.Workers;
 import io.quarkus.hibernate.reactive.panache.Panache;
 import io.smallrye.mutiny.Uni;
-import io.vertx.core.Context;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.lang.reflect.Array;
 import java.time.OffsetDateTime;
@@ -21,16 +19,17 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.function.Function;
+import org.hibernate.reactive.pool.ReactiveConnection;
 
 /**
- * Restores usage requests and usage logs with one set-based statement per batch: the batch's columns
- * go to PostgreSQL as typed arrays (binary protocol, expanded with {@code unnest}), built on a worker
- * with the references resolved, so that the event loop only sends them; the statements follow each
- * other on the transaction's connection without waiting for each answer ({@link StatementPipeline}).
- * Requests: those already here (same fingerprint: time, model, format, source, status, stream, client
- * IP, external id, reasoning effort, project; then channel and API key) are mapped, the others inserted,
- * all in the statement. Old request id → new id goes to a temporary table of the transaction, so memory
- * does not grow with the number of requests. Logs: one per request that has none yet.
+ * Restores usage requests and usage logs with a few set-based statements per batch: the batch's
+ * columns go to PostgreSQL as typed arrays (binary protocol, expanded with {@code unnest}; see
+ * {@link RawSql}). Requests: one index look-up tells whether any request here falls in the batch's
+ * time range; only then a probe, sent only the columns it compares, finds requests already here
+ * (same fingerprint: time, model, format, source, status, stream, client IP, external id,
+ * reasoning effort, project; then channel and API key). The others are sent whole and inserted.
+ * Old request id → new id goes to a temporary table of the transaction, so memory does not grow
+ * with the number of requests. Logs: their places and request ids first, then only those to insert.
  * The statements' text is {@link UsageRestoreStatements}; here are the decisions and each column's value.
  */
 @ApplicationScoped
@@ -91,7 +90,9 @@ class UsageRestore {
             Map.entry("content_storage_key", r -> r.contentStorageKey),
             Map.entry("content_saved_at", r -> r.contentSavedAt));
 
-    private static final List<Column<RequestRow>> REQUESTS_COLUMNS = columns(UsageRestoreStatements.REQUESTS_PARAMETERS, REQUEST_VALUES);
+    private static final List<Column<RequestRow>> PROBE_COLUMNS = columns(UsageRestoreStatements.PROBE_PARAMETERS, REQUEST_VALUES);
+
+    private static final List<Column<RequestRow>> INSERT_COLUMNS = columns(UsageRestoreStatements.INSERT_PARAMETERS, REQUEST_VALUES);
 
     /** A log's value of each column a statement sends. */
     private static final Map<String, Function<LogRow, Object>> LOG_VALUES = logValues();
@@ -119,13 +120,9 @@ class UsageRestore {
         return values;
     }
 
-    private static final List<Column<LogRow>> LOGS_COLUMNS = columns(UsageRestoreStatements.LOGS_PARAMETERS, LOG_VALUES);
+    private static final List<Column<LogRow>> LOG_TARGETS_COLUMNS = columns(UsageRestoreStatements.LOG_TARGETS_PARAMETERS, LOG_VALUES);
 
-    /**
-     * Statements sent before the oldest one's answer is awaited: PostgreSQL always has the next batch
-     * while the service builds the one after.
-     */
-    private static final int PIPELINE_DEPTH = 2;
+    private static final List<Column<LogRow>> LOGS_COLUMNS = columns(UsageRestoreStatements.LOGS_PARAMETERS, LOG_VALUES);
 
     /** The batch as one typed array per column. */
     private static <R> Object[] arrays(List<R> rows, List<Column<R>> columns) {
@@ -141,72 +138,76 @@ class UsageRestore {
         return arrays;
     }
 
-    /** A batch of the file ready to send: its statement's arrays; what the report learns once its answer arrives. */
-    interface Batch {
+    private static Uni<ReactiveConnection.Result> select(String sql, Object[] parameters) {
+        return RawSql.select(Panache.getSession(), sql, parameters);
+    }
 
-        /** The file's rows in the batch; 0 at the end of a section. */
-        int rows();
-
-        /** Sends the batch's statements; the report is told once they are answered. On the session's context. */
-        Uni<Void> send(StatementPipeline pipeline, RestoreReport report);
+    private static Uni<Integer> update(String sql, Object[] parameters) {
+        return RawSql.update(Panache.getSession(), sql, parameters);
     }
 
     Uni<Void> begin() {
         return Panache.getSession().chain(UsageRestoreStatements::begin);
     }
 
-    /** The transaction's connection, for the batches' statements one after another. */
-    Uni<StatementPipeline> pipeline() {
-        return StatementPipeline.open(Panache.getSession(), PIPELINE_DEPTH);
-    }
-
-    /**
-     * The names the batch brings looked up here (on the context), then on a worker each request resolved
-     * and the batch's arrays built, so that the event loop only sends them.
-     */
-    Uni<Batch> requests(Context context, List<RequestRow> rows, ReferenceResolver refs) {
-        return refs.prepare(rows).chain(() -> Workers.blocking(context, () -> {
-            List<RequestRow> requests = new ArrayList<>(rows.size());
-            List<String> skipped = new ArrayList<>();
-            for (RequestRow request : rows) {
-                if (resolve(request, refs, skipped)) {
+    Uni<Void> restoreRequests(List<RequestRow> batch, ReferenceResolver refs, RestoreReport report) {
+        String kind = BackupFormat.USAGE_REQUESTS;
+        return refs.prepare(batch).chain(() -> {
+            List<RequestRow> requests = new ArrayList<>(batch.size());
+            for (RequestRow request : batch) {
+                if (resolve(request, refs, report)) {
                     requests.add(request);
+                } else {
+                    report.skipped(kind);
                 }
             }
-            return new Requests(rows.size(), requests, skipped, arrays(requests, REQUESTS_COLUMNS));
-        }));
+            if (requests.isEmpty()) {
+                return Uni.createFrom().voidItem();
+            }
+            OffsetDateTime first = requests.get(0).createdAt;
+            OffsetDateTime last = first;
+            for (RequestRow request : requests) {
+                first = request.createdAt.isBefore(first) ? request.createdAt : first;
+                last = request.createdAt.isAfter(last) ? request.createdAt : last;
+            }
+            return select(UsageRestoreStatements.ANY_IN_RANGE_SQL, new Object[] {first, last})
+                    .chain(found -> (Boolean) found.next()[0] ? probe(requests) : Uni.createFrom().item(requests))
+                    .chain(fresh -> (fresh.isEmpty() ? Uni.createFrom().voidItem()
+                            : update(UsageRestoreStatements.INSERT_SQL, arrays(fresh, INSERT_COLUMNS)).replaceWithVoid())
+                            .invoke(() -> {
+                                report.kind(kind).created += fresh.size();
+                                report.kind(kind).skipped += requests.size() - fresh.size();
+                                // Warnings of the requests inserted, in file order.
+                                for (RequestRow request : fresh) {
+                                    if (request.warnings != null) {
+                                        request.warnings.forEach(report::warn);
+                                    }
+                                }
+                            }));
+        });
     }
 
-    /** A batch of requests: those to restore, and the warnings of those skipped. */
-    private record Requests(int rows, List<RequestRow> requests, List<String> skipped, Object[] arrays) implements Batch {
-
-        @Override
-        public Uni<Void> send(StatementPipeline pipeline, RestoreReport report) {
-            return pipeline.select(UsageRestoreStatements.REQUESTS_SQL, arrays, answer -> {
-                Integer[] fresh = (Integer[]) answer.next()[0];
-                RestoreReport.KindCounts counts = report.kind(BackupFormat.USAGE_REQUESTS);
-                counts.created += fresh.length;
-                counts.skipped += rows - fresh.length;
-                skipped.forEach(report::warn);
-                // Warnings of the requests inserted, in file order.
-                int next = 0;
-                for (RequestRow request : requests) { // both in file order
-                    if (next < fresh.length && fresh[next] == request.index) {
-                        next++;
-                        if (request.warnings != null) {
-                            request.warnings.forEach(report::warn);
-                        }
-                    }
+    /** The requests of the batch not found here, in file order; those found are mapped to theirs. */
+    private static Uni<List<RequestRow>> probe(List<RequestRow> requests) {
+        return select(UsageRestoreStatements.PROBE_SQL, arrays(requests, PROBE_COLUMNS)).map(rows -> {
+            Integer[] fresh = (Integer[]) rows.next()[0];
+            List<RequestRow> inserted = new ArrayList<>(fresh.length);
+            int next = 0;
+            for (RequestRow request : requests) { // both in file order
+                if (next < fresh.length && fresh[next] == request.index) {
+                    next++;
+                    inserted.add(request);
                 }
-            });
-        }
+            }
+            return inserted;
+        });
     }
 
-    /** Resolves the request's references here; false (with a warning in {@code skipped}) when its project is missing. */
-    private static boolean resolve(RequestRow request, ReferenceResolver refs, List<String> skipped) {
+    /** Resolves the request's references here; false (with a warning) when its project is missing. */
+    private static boolean resolve(RequestRow request, ReferenceResolver refs, RestoreReport report) {
         refs.resolve(request);
         if (request.projectHere == null) {
-            skipped.add(request.where + ": project \"" + (request.projectName == null ? request.projectId
+            report.warn(request.where + ": project \"" + (request.projectName == null ? request.projectId
                     : request.projectName) + "\" not found; request skipped");
             return false;
         }
@@ -222,12 +223,13 @@ class UsageRestore {
         return true;
     }
 
-    /** As {@link #requests}, for logs: those whose request was restored or found and has no log yet are inserted, one per request. */
-    Uni<Batch> logs(Context context, List<LogRow> rows, ReferenceResolver refs) {
-        return refs.prepare(rows).chain(() -> Workers.blocking(context, () -> {
-            List<LogRow> logs = new ArrayList<>(rows.size());
+    /** Inserts the batch's logs whose request was restored or found and has no log yet; one per request. */
+    Uni<Void> restoreLogs(List<LogRow> batch, ReferenceResolver refs, RestoreReport report) {
+        String kind = BackupFormat.USAGE_LOGS;
+        return refs.prepare(batch).chain(() -> {
+            List<LogRow> logs = new ArrayList<>(batch.size());
             List<LogRow> withoutProject = new ArrayList<>();
-            for (LogRow log : rows) {
+            for (LogRow log : batch) {
                 refs.resolve(log);
                 if (log.projectHere == null && log.requestId != null) {
                     withoutProject.add(log);
@@ -235,37 +237,48 @@ class UsageRestore {
                     logs.add(log);
                 }
             }
-            return new Logs(rows.size(), arrays(logs, LOGS_COLUMNS), withoutProject);
-        }));
+            Uni<Integer> inserted = logs.isEmpty() ? Uni.createFrom().item(0) : insertLogs(logs);
+            return inserted.chain(count -> warnMissingProjects(withoutProject, report).invoke(() -> {
+                report.kind(kind).created += count;
+                report.kind(kind).skipped += batch.size() - count;
+            }));
+        });
     }
 
-    /** A batch of logs: those to restore as arrays, and those whose project is missing. */
-    private record Logs(int rows, Object[] arrays, List<LogRow> withoutProject) implements Batch {
-
-        @Override
-        public Uni<Void> send(StatementPipeline pipeline, RestoreReport report) {
-            Uni<Void> sent = pipeline.select(UsageRestoreStatements.LOGS_SQL, arrays, answer -> {
-                int inserted = ((Number) answer.next()[0]).intValue();
-                RestoreReport.KindCounts counts = report.kind(BackupFormat.USAGE_LOGS);
-                counts.created += inserted;
-                counts.skipped += rows - inserted;
-            });
-            return withoutProject.isEmpty() ? sent : sent.chain(() -> warnMissingProjects(pipeline, report));
-        }
-
-        /** A log whose project is missing is skipped with a warning, unless its request here already has its log. */
-        private Uni<Void> warnMissingProjects(StatementPipeline pipeline, RestoreReport report) {
-            Long[] ids = withoutProject.stream().map(l -> l.requestId).toArray(Long[]::new);
-            return pipeline.select(UsageRestoreStatements.MAPPED_WITH_LOG_SQL, new Object[] {ids}, answer -> {
-                Set<Long> haveLog = new HashSet<>();
-                answer.forEachRemaining(row -> haveLog.add(((Number) row[0]).longValue()));
-                for (LogRow log : withoutProject) {
-                    if (!haveLog.contains(log.requestId)) {
-                        report.warn(log.where + ": project \"" + (log.projectName == null ? log.projectId
-                                : log.projectName) + "\" not found; usage log skipped");
-                    }
+    /** Asks which logs to insert with their places and request ids only, then sends those whole. */
+    private static Uni<Integer> insertLogs(List<LogRow> logs) {
+        return select(UsageRestoreStatements.LOG_TARGETS_SQL, arrays(logs, LOG_TARGETS_COLUMNS)).chain(rows -> {
+            Object[] row = rows.next();
+            Integer[] places = (Integer[]) row[0];
+            Long[] requests = (Long[]) row[1];
+            List<LogRow> targets = new ArrayList<>(places.length);
+            int next = 0;
+            for (LogRow log : logs) { // both in file order
+                if (next < places.length && places[next] == log.index) {
+                    log.requestHere = requests[next++];
+                    targets.add(log);
                 }
-            });
+            }
+            return targets.isEmpty() ? Uni.createFrom().item(0) : update(UsageRestoreStatements.LOGS_SQL, arrays(targets, LOGS_COLUMNS));
+        });
+    }
+
+    /** A log whose project is missing is skipped with a warning, unless its request here already has its log. */
+    private static Uni<Void> warnMissingProjects(List<LogRow> logs, RestoreReport report) {
+        if (logs.isEmpty()) {
+            return Uni.createFrom().voidItem();
         }
+        Long[] ids = logs.stream().map(l -> l.requestId).toArray(Long[]::new);
+        return select(UsageRestoreStatements.MAPPED_WITH_LOG_SQL, new Object[] {ids})
+                .invoke(rows -> {
+                    Set<Long> haveLog = new HashSet<>();
+                    rows.forEachRemaining(row -> haveLog.add(((Number) row[0]).longValue()));
+                    for (LogRow log : logs) {
+                        if (!haveLog.contains(log.requestId)) {
+                            report.warn(log.where + ": project \"" + (log.projectName == null ? log.projectId
+                                    : log.projectName) + "\" not found; usage log skipped");
+                        }
+                    }
+                }).replaceWithVoid();
     }
 }

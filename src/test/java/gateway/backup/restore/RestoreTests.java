@@ -365,8 +365,8 @@ class RestoreTests {
     }
 
     @Test
-    void shouldRollBackTheBatchesAlreadySentWhenALaterElementIsInvalid() throws Exception {
-        // Ten batches of 50: the earlier ones' statements are sent (pipelined) before the bad element is read.
+    void shouldRollBackTheBatchesAlreadyWrittenWhenALaterElementIsInvalid() throws Exception {
+        // Ten batches of 50: the earlier ones are written before the bad element is read.
         ObjectNode file = fixtureWithMoreRequests(500, (request, i) -> {
             if (i == 480) {
                 request.put("status", "exploded");
