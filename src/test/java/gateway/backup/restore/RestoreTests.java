@@ -365,6 +365,22 @@ class RestoreTests {
     }
 
     @Test
+    void shouldRollBackTheBatchesAlreadyWrittenWhenALaterElementIsInvalid() throws Exception {
+        // Ten batches of 50: the earlier ones are written before the bad element is read.
+        ObjectNode file = fixtureWithMoreRequests(500, (request, i) -> {
+            if (i == 480) {
+                request.put("status", "exploded");
+            }
+        });
+        Response response = importFile(JSON.writeValueAsBytes(file), SKIP_ALL);
+        assertEquals(400, response.statusCode(), response.asString());
+        assertTrue(response.asString().contains("usage_requests[483]: unknown status"), response.asString());
+        for (String table : List.of("channels", "projects", "api_keys", "requests", "usage_logs")) {
+            assertEquals(0, db.count(table), table + " is as before");
+        }
+    }
+
+    @Test
     void shouldRestoreLargePayloadsInBatchesCutByBytes() throws Exception {
         // Bodies of 3 KB, over the tests' 2 KB batch byte limit.
         ObjectNode file = fixtureWithMoreRequests(60,
