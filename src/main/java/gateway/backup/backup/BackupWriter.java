@@ -14,7 +14,6 @@ import java.io.UncheckedIOException;
 import java.security.MessageDigest;
 import java.util.HexFormat;
 import java.util.List;
-import java.util.zip.CRC32C;
 import java.util.zip.Deflater;
 import java.util.zip.GZIPOutputStream;
 
@@ -36,8 +35,6 @@ final class BackupWriter {
     private final OutputStream out;
     private final JsonGenerator generator;
     private final MessageDigest sha256 = Sha256.newDigest();
-    // For the auto-backup's read-back: CRC32C is a CPU instruction, SHA-256 over the whole file again took seconds.
-    private final CRC32C crc32c = new CRC32C();
     private long bytes;
     private boolean sectionEmpty;
 
@@ -92,7 +89,6 @@ final class BackupWriter {
         }
         byte[] encoded = chunk.toByteArray();
         sha256.update(encoded);
-        crc32c.update(encoded);
         Buffer taken = Buffer.buffer(encoded);
         bytes += chunk.size();
         chunk.reset();
@@ -102,11 +98,6 @@ final class BackupWriter {
     /** SHA-256 (hex) of every byte handed out; call once, after the last chunk. */
     String sha256() {
         return HexFormat.of().formatHex(sha256.digest());
-    }
-
-    /** CRC32C of every byte handed out. */
-    long crc32c() {
-        return crc32c.getValue();
     }
 
     /** gzip at the fastest level; syncFlush: every takeChunk() yields bytes a reader can decompress up to there. */

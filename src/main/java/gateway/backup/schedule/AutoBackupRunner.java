@@ -12,6 +12,7 @@ import gateway.backup.crypto.AgeEncryption;
 import gateway.backup.domain.AdvisoryLocks;
 import gateway.backup.crypto.EncryptionException;
 import gateway.backup.manifest.BackupManifest;
+import gateway.backup.manifest.Sha256;
 import gateway.backup.config.GatewayBackupConfig;
 import gateway.backup.storage.BackupStorage;
 import gateway.backup.storage.BackupStorage.Completed;
@@ -55,7 +56,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
-import java.util.zip.CRC32C;
 
 /**
  * One auto-backup run: the backup (full or incremental, age-encrypted when recipients are set)
@@ -311,26 +311,21 @@ public class AutoBackupRunner {
      * Checks that the stored file holds what was written. When the storage compared the stored content
      * with a checksum the store keeps (S3's MD5 ETag) and the size agrees, that check stands: reading
      * the whole file back would only repeat it. Otherwise the file is read back and its size and
-     * CRC32C must be those written (the manifest keeps the SHA-256; CRC32C catches what a store can
-     * lose or garble, at a fraction of SHA-256's CPU). Answers whether it was read back; blocking.
+     * SHA-256 must be those written. Answers whether it was read back; blocking.
      */
     static boolean checkContent(BackupStorage storage, String name, Completed completed, BackupSummary summary)
             throws IOException {
         if (completed.verification() == Verification.CONTENT && completed.file().size() == summary.bytes()) {
             return false;
         }
-        CRC32C crc = new CRC32C();
-        long size = 0;
+        Sha256.Digest stored;
         try (InputStream in = storage.open(name)) {
-            byte[] chunk = new byte[256 * 1024];
-            for (int n; (n = in.read(chunk)) > 0; size += n) {
-                crc.update(chunk, 0, n);
-            }
+            stored = Sha256.of(in);
         }
-        if (size != summary.bytes() || crc.getValue() != summary.crc32c()) {
+        if (stored.size() != summary.bytes() || !stored.sha256().equals(summary.sha256())) {
             throw new StorageException("The backup " + name + " read back from " + storage.describe() + " differs from what "
-                    + "was written (" + size + " bytes, CRC32C " + Long.toHexString(crc.getValue()) + "; written "
-                    + summary.bytes() + " bytes, CRC32C " + Long.toHexString(summary.crc32c()) + "); it was deleted");
+                    + "was written (" + stored.size() + " bytes, SHA-256 " + stored.sha256() + "; written " + summary.bytes()
+                    + " bytes, SHA-256 " + summary.sha256() + "); it was deleted");
         }
         return true;
     }
