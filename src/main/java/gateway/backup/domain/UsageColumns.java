@@ -6,8 +6,8 @@ import java.util.List;
 /**
  * The columns of the usage tables that a backup carries, each listed once: the export's JSON
  * ({@link UsageRequestRepository}, {@link UsageLogRepository}) and the restore's insert and
- * duplicate probe (restore.UsageRestore) are built from these lists. Ids and the references by
- * name (project, channel, API key) are added by each of them.
+ * duplicate probe (restore.UsageRestore) are built from these lists, and the export's references
+ * by name (project, channel, API key) with their joins are here too. Ids are added by each of them.
  */
 public final class UsageColumns {
 
@@ -21,6 +21,27 @@ public final class UsageColumns {
         public UsageJson.Field exported(String alias) {
             return new UsageJson.Field(name, alias + "." + name, type, true);
         }
+    }
+
+    /**
+     * The names a usage row carries of its project, channel and (with API keys) key, as the export writes
+     * them: also of soft-deleted projects and channels, so a restore can match fingerprints. From
+     * {@link #referenceJoins}.
+     */
+    static List<UsageJson.Field> referenceNames(boolean withApiKeys) {
+        List<UsageJson.Field> names = new ArrayList<>(List.of(new UsageJson.Field("project_name", "p.name", "text", true),
+                new UsageJson.Field("channel_name", "c.name", "text", true)));
+        if (withApiKeys) {
+            names.add(new UsageJson.Field("api_key_key", "k.key", "text", true));
+        }
+        return names;
+    }
+
+    /** The joins {@link #referenceNames} come from, for a usage table aliased {@code alias}. */
+    static String referenceJoins(String alias, boolean withApiKeys) {
+        return " left join projects p on p.id = " + alias + ".project_id"
+                + " left join channels c on c.id = " + alias + ".channel_id"
+                + (withApiKeys ? " left join api_keys k on k.id = " + alias + ".api_key_id" : "");
     }
 
     private static Column column(String name, String type, boolean nullable) {

@@ -70,11 +70,16 @@ public final class UsageJson {
         return String.join(", ", fields.stream().map(Field::selected).toList());
     }
 
-    /** The {@code name, expression} pairs with which PostgreSQL builds the same objects. */
-    static String[] builtByPostgres(List<Field> fields) {
+    /**
+     * A keyset query ({@link JsonRowBatches#stream}) in which PostgreSQL builds the same objects: the id
+     * (the first field's column) and each row's JSON, over {@code from} (the tables, their joins and the
+     * keyset condition on {@code :after}, ordered by id).
+     */
+    static String builtByPostgres(List<Field> fields, String from) {
         List<String> pairs = new ArrayList<>();
         fields.forEach(field -> pairs.addAll(field.builtByPostgres()));
-        return pairs.toArray(String[]::new);
+        return "select " + fields.get(0).column() + ", " + JsonRowBatches.objectWithoutNulls(pairs.toArray(String[]::new))
+                + " from " + from + " limit :limit";
     }
 
     // Rows one after another with nothing between them; as PostgreSQL: \u001f, not \u001F, and characters

@@ -34,20 +34,12 @@ public class UsageLogRepository implements PanacheRepository<UsageLog> {
                 fields.add(column.exported("l"));
             }
         }
-        fields.add(new UsageJson.Field("project_name", "p.name", "text", true));
-        fields.add(new UsageJson.Field("channel_name", "c.name", "text", true));
-        if (withApiKeys) {
-            fields.add(new UsageJson.Field("api_key_key", "k.key", "text", true));
-        }
+        fields.addAll(UsageColumns.referenceNames(withApiKeys));
         return fields;
     }
 
     /** The usage logs after {@code :after} in id order, with the tables their names come from. */
     static String backupFrom(boolean withApiKeys) {
-        return "usage_logs l"
-                + " left join projects p on p.id = l.project_id"
-                + " left join channels c on c.id = l.channel_id"
-                + (withApiKeys ? " left join api_keys k on k.id = l.api_key_id" : "")
-                + " where l.id > :after order by l.id";
+        return "usage_logs l" + UsageColumns.referenceJoins("l", withApiKeys) + " where l.id > :after order by l.id";
     }
 }

@@ -26,9 +26,7 @@ public class UsageRequestRepository implements PanacheRepository<UsageRequest> {
         List<UsageJson.Field> fields = backupFields(withApiKeys, withPayloads);
         String from = backupFrom(withApiKeys);
         return withPayloads
-                ? JsonRowBatches.stream(getSession(), "select r.id, "
-                        + JsonRowBatches.objectWithoutNulls(UsageJson.builtByPostgres(fields)) + " from " + from
-                        + " limit :limit", limit, after)
+                ? JsonRowBatches.stream(getSession(), UsageJson.builtByPostgres(fields, from), limit, after)
                 // Without payloads a request is a few hundred bytes: batches need no cut by bytes.
                 : JsonRowBatches.streamEncoded(getSession(), fields, from, limit.rowsOnly(), after);
     }
@@ -41,11 +39,7 @@ public class UsageRequestRepository implements PanacheRepository<UsageRequest> {
                 fields.add(column.exported("r"));
             }
         }
-        fields.add(new UsageJson.Field("project_name", "p.name", "text", true));
-        fields.add(new UsageJson.Field("channel_name", "c.name", "text", true));
-        if (withApiKeys) {
-            fields.add(new UsageJson.Field("api_key_key", "k.key", "text", true));
-        }
+        fields.addAll(UsageColumns.referenceNames(withApiKeys));
         if (withPayloads) {
             UsageColumns.REQUEST_PAYLOADS.forEach(column -> fields.add(column.exported("r")));
         }
@@ -54,10 +48,6 @@ public class UsageRequestRepository implements PanacheRepository<UsageRequest> {
 
     /** The requests after {@code :after} in id order, with the tables their names come from. */
     static String backupFrom(boolean withApiKeys) {
-        return "requests r"
-                + " left join projects p on p.id = r.project_id"
-                + " left join channels c on c.id = r.channel_id"
-                + (withApiKeys ? " left join api_keys k on k.id = r.api_key_id" : "")
-                + " where r.id > :after order by r.id";
+        return "requests r" + UsageColumns.referenceJoins("r", withApiKeys) + " where r.id > :after order by r.id";
     }
 }

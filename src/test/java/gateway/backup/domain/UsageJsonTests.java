@@ -94,9 +94,8 @@ class UsageJsonTests {
     void shouldEncodeRequestsAsPostgresBuildsThem(UniAsserter asserter) {
         for (String timeZone : TIME_ZONES) {
             for (boolean withApiKeys : List.of(true, false)) {
-                String from = UsageRequestRepository.backupFrom(withApiKeys);
-                String sql = "select r.id, " + JsonRowBatches.objectWithoutNulls(UsageJson.builtByPostgres(
-                        UsageRequestRepository.backupFields(withApiKeys, false))) + " from " + from + " limit :limit";
+                String sql = UsageJson.builtByPostgres(UsageRequestRepository.backupFields(withApiKeys, false),
+                        UsageRequestRepository.backupFrom(withApiKeys));
                 assertSameRows(asserter, timeZone, 4, () -> requests.streamBackupJson(withApiKeys, false, LIMIT),
                         () -> JsonRowBatches.stream(requests.getSession(), sql, LIMIT));
             }
@@ -108,9 +107,8 @@ class UsageJsonTests {
     void shouldEncodeUsageLogsAsPostgresBuildsThem(UniAsserter asserter) {
         for (String timeZone : TIME_ZONES) {
             for (boolean withApiKeys : List.of(true, false)) {
-                String from = UsageLogRepository.backupFrom(withApiKeys);
-                String sql = "select l.id, " + JsonRowBatches.objectWithoutNulls(UsageJson.builtByPostgres(
-                        UsageLogRepository.backupFields(withApiKeys))) + " from " + from + " limit :limit";
+                String sql = UsageJson.builtByPostgres(UsageLogRepository.backupFields(withApiKeys),
+                        UsageLogRepository.backupFrom(withApiKeys));
                 assertSameRows(asserter, timeZone, 10, () -> logs.streamBackupJson(withApiKeys, LIMIT),
                         () -> JsonRowBatches.stream(logs.getSession(), sql, LIMIT));
             }
