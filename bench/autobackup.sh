@@ -7,8 +7,8 @@
 # Seeds gateway_backup_bench (destructive; BENCH_SKIP_SEED=1 reuses it), starts the service at
 # -Xmx256m, warms up with one of each, then BENCH_RUNS times (default 3) alternates
 #  - export: GET /api/backups/export to /dev/null, and
-#  - auto-backup to fs (or S3): triggerAutoBackup into a temp directory, timed from the trigger to the new
-#    last_backup_at (recorded once the file is written, synced and verified),
+#  - auto-backup to fs (or S3): triggerAutoBackup into a temp directory, timed from the trigger to the
+#    run's "done" line in the service log (once the file is written, synced and verified),
 # so both see the same machine load (it is shared and noisy); prints the medians and the service's
 # peak RSS over all runs. Both write the same options (channels, models, API keys, usage stats).
 # Targets: auto-backup peak RSS under 400 MB, throughput within 10% of the export's.

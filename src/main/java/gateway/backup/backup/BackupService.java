@@ -60,8 +60,8 @@ public class BackupService {
         this.clock = Clock.systemUTC();
     }
 
-    /** Rows written per section, the file's size (as written: compressed, encrypted) and the SHA-256 (hex) of those bytes. */
-    public record BackupSummary(Map<String, Long> rows, long bytes, String sha256, String timestamp, Usage usage) {
+    /** Rows written per section, the file's size (as written: compressed, encrypted), the SHA-256 (hex) and CRC32C of those bytes. */
+    public record BackupSummary(Map<String, Long> rows, long bytes, String sha256, long crc32c, String timestamp, Usage usage) {
     }
 
     /**
@@ -124,7 +124,7 @@ public class BackupService {
                     .chain(() -> write(sink, writer, writer::end))
                     .map(written -> usage)));
         return Timed.timed(metrics, "backup", () -> file
-                .map(usage -> new BackupSummary(rows, writer.bytes(), writer.sha256(), timestamp, usage))
+                .map(usage -> new BackupSummary(rows, writer.bytes(), writer.sha256(), writer.crc32c(), timestamp, usage))
                 .invoke(summary -> {
                     progress.bytes(summary.bytes());
                     metrics.counter("gateway.backup.backup.bytes").increment(summary.bytes());

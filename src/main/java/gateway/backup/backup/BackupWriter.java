@@ -14,6 +14,7 @@ import java.io.UncheckedIOException;
 import java.security.MessageDigest;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.zip.CRC32C;
 import java.util.zip.Deflater;
 import java.util.zip.GZIPOutputStream;
 
@@ -22,8 +23,8 @@ import java.util.zip.GZIPOutputStream;
  * the caller takes after each batch ({@link #takeChunk()}), optionally gzip-compressed at
  * the fastest level: on a 101 MB export level 1 wrote 17.3 MB where the default level 6 wrote
  * 12.5 MB, in half the CPU time, which keeps a gzip export about as fast as a plain one. Rows arrive as the UTF-8 bytes of their JSON and are appended
- * unchanged, with the commas between them. Then optionally age-encrypted; the SHA-256 of the
- * bytes handed out is computed on the way.
+ * unchanged, with the commas between them. Then optionally age-encrypted; the SHA-256 and CRC32C of the
+ * bytes handed out are computed on the way.
  */
 final class BackupWriter {
 
@@ -35,6 +36,8 @@ final class BackupWriter {
     private final OutputStream out;
     private final JsonGenerator generator;
     private final MessageDigest sha256 = Sha256.newDigest();
+    // For the auto-backup's read-back: a CPU instruction per 8 bytes, where SHA-256 of 1 GB read back took 0.8 s.
+    private final CRC32C crc32c = new CRC32C();
     private long bytes;
     private boolean sectionEmpty;
 
@@ -89,6 +92,7 @@ final class BackupWriter {
         }
         byte[] encoded = chunk.toByteArray();
         sha256.update(encoded);
+        crc32c.update(encoded);
         Buffer taken = Buffer.buffer(encoded);
         bytes += chunk.size();
         chunk.reset();
@@ -98,6 +102,11 @@ final class BackupWriter {
     /** SHA-256 (hex) of every byte handed out; call once, after the last chunk. */
     String sha256() {
         return HexFormat.of().formatHex(sha256.digest());
+    }
+
+    /** CRC32C of every byte handed out. */
+    long crc32c() {
+        return crc32c.getValue();
     }
 
     /** gzip at the fastest level; syncFlush: every takeChunk() yields bytes a reader can decompress up to there. */

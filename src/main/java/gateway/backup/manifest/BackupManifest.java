@@ -15,7 +15,7 @@ import java.util.Map;
 
 /**
  * {@code <name>.manifest.json}, beside a stored backup: the manifest's format version, the backup's
- * snapshot time, the options it was made with, rows per section, its stored size and SHA-256 (of
+ * snapshot time, the options it was made with, rows per section, its stored size, SHA-256 and CRC32C (of
  * the stored bytes: compressed and encrypted as they are), the age recipients' public keys, and for
  * an incremental backup the file it builds on and its usage watermark. Never holds a secret.
  */
@@ -29,6 +29,7 @@ public record BackupManifest(
         @JsonProperty("rows") Map<String, Long> rows,
         @JsonProperty("bytes") long bytes,
         @JsonProperty("sha256") String sha256,
+        @JsonProperty("crc32c") String crc32c,
         @JsonProperty("gzip") boolean gzip,
         @JsonProperty("encryption_recipients") List<String> encryptionRecipients,
         @JsonProperty("mode") String mode,
@@ -49,7 +50,12 @@ public record BackupManifest(
                 usage.watermark().maxLogId(), usage.watermark().snapshotXmax(), usage.watermark().inProgress(),
                 base == null ? null : usage.requestsAfter(), base == null ? null : usage.logsAfter());
         return new BackupManifest(VERSION, name, BackupFormat.VERSION, summary.timestamp(), options, summary.rows(),
-                summary.bytes(), summary.sha256(), gzip, recipients, base == null ? "full" : "incremental", base, watermark);
+                summary.bytes(), summary.sha256(), crc32cHex(summary.crc32c()), gzip, recipients, base == null ? "full" : "incremental", base, watermark);
+    }
+
+    /** A CRC32C as 8 lowercase hex digits. */
+    public static String crc32cHex(long crc32c) {
+        return String.format("%08x", crc32c);
     }
 
     /** Backup options by their GraphQL names. */

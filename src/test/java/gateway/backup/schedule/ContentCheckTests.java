@@ -19,6 +19,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.Map;
+import java.util.zip.CRC32C;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -74,6 +75,8 @@ class ContentCheckTests {
 
     static BackupSummary summary() throws IOException {
         Sha256.Digest digest = Sha256.of(new ByteArrayInputStream(WRITTEN));
-        return new BackupSummary(Map.of(), digest.size(), digest.sha256(), "2026-11-26T02:00:00Z", null);
+        CRC32C crc32c = new CRC32C();
+        crc32c.update(WRITTEN);
+        return new BackupSummary(Map.of(), digest.size(), digest.sha256(), crc32c.getValue(), "2026-11-26T02:00:00Z", null);
     }
 }

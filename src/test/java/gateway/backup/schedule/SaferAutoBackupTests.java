@@ -70,6 +70,7 @@ class SaferAutoBackupTests extends AutoBackupTestBase {
 
         JsonNode manifest = manifest(files.get(0));
         assertEquals(sha256(files.get(0)), manifest.get("sha256").asText());
+        assertEquals(crc32c(files.get(0)), manifest.get("crc32c").asText());
         assertEquals(Files.size(files.get(0)), manifest.get("bytes").asLong());
         assertEquals(List.of(keys.publicKey()), list(manifest.get("encryption_recipients")));
         assertEquals(2, manifest.path("rows").path("usage_requests").asLong());
@@ -356,6 +357,12 @@ class SaferAutoBackupTests extends AutoBackupTestBase {
         List<Long> ids = new ArrayList<>();
         JSON.readTree(file.toFile()).path("usage_requests").forEach(r -> ids.add(r.get("id").asLong()));
         return ids;
+    }
+
+    static String crc32c(Path file) throws IOException {
+        java.util.zip.CRC32C crc = new java.util.zip.CRC32C();
+        crc.update(Files.readAllBytes(file));
+        return String.format("%08x", crc.getValue());
     }
 
     static String sha256(Path file) throws Exception {
