@@ -286,7 +286,7 @@ public class AutoBackupRunner {
         BackupSummary summary = written.summary();
         boolean kept = false;
         try {
-            boolean readBack = checkContent(storage, name, written.completed(), summary);
+            Verification checked = checkContent(storage, name, written.completed(), summary);
             BackupManifest manifest = BackupManifest.of(name, options, summary, false, target.recipients(),
                     target.plan().incremental() ? target.plan().base().name() : null);
             PendingFile pending = storage.create(manifestName);
@@ -299,7 +299,7 @@ public class AutoBackupRunner {
             }
             kept = true;
             Log.infof("auto-backup: verified %s (%d bytes, SHA-256 %s, %s) and wrote %s", name, summary.bytes(),
-                    summary.sha256(), readBack ? "read back" : "by the store's checksum", manifestName);
+                    summary.sha256(), checked == Verification.CONTENT ? "by the store's checksum" : "read back", manifestName);
             return new StoredFile(name, summary.bytes(), clock.instant());
         } finally {
             if (!kept) {
@@ -311,16 +311,16 @@ public class AutoBackupRunner {
 
     /**
      * Checks that the stored file holds what was written. When the storage compared the stored content
-     * with a checksum the store keeps (S3's MD5 ETag) and the size agrees, that check stands: reading
-     * the whole file back would only repeat it. Otherwise the file is read back and its size and
-     * CRC32C must be those written, both in the manifest (CRC32C catches what a store can lose or
-     * garble, and costs a fifth of SHA-256's time read back: 0.2 s against 0.8 s per GB here).
-     * Answers whether it was read back; blocking.
+     * with a checksum the store keeps (S3's MD5 ETag) or read every block back as it wrote it (fs) and
+     * the size agrees, that check stands: reading the whole file back would only repeat it. Otherwise
+     * the file is read back and its size and CRC32C must be those written, both in the manifest
+     * (CRC32C catches what a store can lose or garble, and costs a fifth of SHA-256's time read back:
+     * 0.2 s against 0.8 s per GB here). Answers the check that stands; blocking.
      */
-    static boolean checkContent(BackupStorage storage, String name, Completed completed, BackupSummary summary)
+    static Verification checkContent(BackupStorage storage, String name, Completed completed, BackupSummary summary)
             throws IOException {
-        if (completed.verification() == Verification.CONTENT && completed.file().size() == summary.bytes()) {
-            return false;
+        if (completed.verification() != Verification.SIZE && completed.file().size() == summary.bytes()) {
+            return completed.verification();
         }
         CRC32C crc = new CRC32C();
         long size = 0;
@@ -335,7 +335,7 @@ public class AutoBackupRunner {
                     + "was written (" + size + " bytes, CRC32C " + BackupManifest.crc32cHex(crc.getValue()) + "; written "
                     + summary.bytes() + " bytes, CRC32C " + BackupManifest.crc32cHex(summary.crc32c()) + "); it was deleted");
         }
-        return true;
+        return Verification.READ_BACK;
     }
 
     private Uni<Void> retention(Context context, BackupStorage storage, RetentionPolicy policy, String written, Instant now) {

@@ -69,6 +69,8 @@ public interface BackupStorage extends AutoCloseable {
          */
         SIZE,
         /** The size and a checksum the store keeps of the content (S3's MD5 ETag, GCS's MD5 or CRC32C). */
-        CONTENT
+        CONTENT,
+        /** The size, and every byte read back from the store as it was written and compared (fs with O_DIRECT). */
+        READ_BACK
     }
 }

@@ -1,6 +1,6 @@
 package gateway.backup.schedule;
 
-import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -47,15 +47,19 @@ class ContentCheckTests {
     void shouldReadBackAndAcceptTheBytesWrittenWhenOnlyTheSizeWasChecked() throws IOException {
         Files.write(dir.resolve("backup.json"), WRITTEN);
         try (BackupStorage storage = new FsStorage(dir)) {
-            assertTrue(AutoBackupRunner.checkContent(storage, "backup.json", completed(Verification.SIZE), summary()));
+            assertEquals(Verification.READ_BACK,
+                    AutoBackupRunner.checkContent(storage, "backup.json", completed(Verification.SIZE), summary()));
         }
     }
 
     @Test
-    void shouldNotReadBackWhenTheStoreChecksumWasCompared() throws IOException {
+    void shouldNotReadBackWhenTheStoreComparedTheContent() throws IOException {
         // Nothing to read: a read-back would fail.
         try (BackupStorage storage = new FsStorage(dir)) {
-            assertFalse(AutoBackupRunner.checkContent(storage, "backup.json", completed(Verification.CONTENT), summary()));
+            assertEquals(Verification.CONTENT,
+                    AutoBackupRunner.checkContent(storage, "backup.json", completed(Verification.CONTENT), summary()));
+            assertEquals(Verification.READ_BACK,
+                    AutoBackupRunner.checkContent(storage, "backup.json", completed(Verification.READ_BACK), summary()));
         }
     }
 

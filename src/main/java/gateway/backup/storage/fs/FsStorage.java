@@ -1,6 +1,7 @@
 package gateway.backup.storage.fs;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.sun.nio.file.ExtendedOpenOption;
 import gateway.backup.storage.BackupStorage;
 import gateway.backup.storage.StorageException;
 import gateway.backup.storage.StorageNames;
@@ -27,23 +28,36 @@ import java.util.function.Consumer;
 /**
  * A directory (a PVC in Kubernetes): {@code {"directory": "/backups"}}. A file is written to a
  * hidden temp file in the same directory, synced, then renamed, so a reader never sees half a file.
+ * Where the file system allows O_DIRECT, the file is written past the page cache and every block is
+ * read back from the disk as it is written ({@link DirectWriteStream}): a backup does not push the
+ * database's pages out of the node's cache, and the check is of the disk. Elsewhere (tmpfs, say) the
+ * file is written through the cache and only its size is checked; the caller reads it back.
  */
 public final class FsStorage implements BackupStorage {
 
     private static final String TEMP_PREFIX = ".tmp-";
 
     private final Path directory;
+    private final boolean direct;
     private final Consumer<Path> afterUpload;
+    private final Consumer<Path> beforeReadBack;
 
     public FsStorage(Path directory) {
-        this(directory, file -> {
+        this(directory, true, file -> {
+        }, file -> {
         });
     }
 
-    /** @param afterUpload called with the file between its rename and its check; tests use it to change the file */
-    FsStorage(Path directory, Consumer<Path> afterUpload) {
+    /**
+     * @param direct         whether to write with O_DIRECT where the file system allows it
+     * @param afterUpload    called with the file between its rename and its check; tests use it to change the file
+     * @param beforeReadBack called with the temp file before each block is read back (O_DIRECT only); tests change it there
+     */
+    FsStorage(Path directory, boolean direct, Consumer<Path> afterUpload, Consumer<Path> beforeReadBack) {
         this.directory = directory;
+        this.direct = direct;
         this.afterUpload = afterUpload;
+        this.beforeReadBack = beforeReadBack;
     }
 
     /** From the gateway's settings JSON: {@code {"directory": "..."}}. */
@@ -61,11 +75,32 @@ public final class FsStorage implements BackupStorage {
         Path temp = directory.resolve(TEMP_PREFIX + UUID.randomUUID() + "-" + name);
         try {
             Files.createDirectories(directory);
+            String where = name + " in " + describe();
+            long alignment = direct ? alignment(directory) : 0;
+            if (DirectWriteStream.usable(alignment)) {
+                try {
+                    FileChannel channel = FileChannel.open(temp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE,
+                            StandardOpenOption.READ, ExtendedOpenOption.DIRECT);
+                    return new PendingFsFile(channel, temp, target,
+                            new DirectWriteStream(channel, (int) alignment, where, () -> beforeReadBack.accept(temp)));
+                } catch (IOException | UnsupportedOperationException e) {
+                    Files.deleteIfExists(temp); // the file system refused O_DIRECT (EINVAL): write through the cache
+                }
+            }
             FileChannel channel = FileChannel.open(temp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
-            return new PendingFsFile(channel, temp, target);
+            return new PendingFsFile(channel, temp, target, null);
         } catch (IOException e) {
             throw new StorageException("Cannot create " + name + " in " + describe() + ": " + e.getClass().getSimpleName()
                     + "; check that the directory exists and is writable", e);
+        }
+    }
+
+    /** The directory's file system block size, which O_DIRECT needs buffers and places aligned to; 0 if unknown. */
+    private static long alignment(Path directory) {
+        try {
+            return Files.getFileStore(directory).getBlockSize();
+        } catch (IOException | UnsupportedOperationException e) {
+            return 0;
         }
     }
 
@@ -130,14 +165,18 @@ public final class FsStorage implements BackupStorage {
         private final FileChannel channel;
         private final Path temp;
         private final Path target;
+        private final DirectWriteStream direct;
         private final CountingStream out;
         private boolean finished;
 
-        PendingFsFile(FileChannel channel, Path temp, Path target) {
+        /** @param direct the O_DIRECT writer of {@code channel}, or null to write through the page cache */
+        PendingFsFile(FileChannel channel, Path temp, Path target, DirectWriteStream direct) {
             this.channel = channel;
             this.temp = temp;
             this.target = target;
-            this.out = new CountingStream(Channels.newOutputStream(channel), target.getFileName() + " in " + describe());
+            this.direct = direct;
+            this.out = new CountingStream(direct != null ? direct : Channels.newOutputStream(channel),
+                    target.getFileName() + " in " + describe());
         }
 
         @Override
@@ -149,10 +188,16 @@ public final class FsStorage implements BackupStorage {
         public Completed complete() throws IOException {
             try {
                 out.flush();
+                if (direct != null) {
+                    direct.finish();
+                }
                 channel.force(true);
                 channel.close();
                 Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE);
                 finished = true;
+            } catch (StorageException e) {
+                abort();
+                throw e;
             } catch (IOException e) {
                 abort();
                 throw new StorageException("Cannot write " + target.getFileName() + " to " + describe()
@@ -166,7 +211,7 @@ public final class FsStorage implements BackupStorage {
                         + (stored == null ? "vanished" : stored.size() + " bytes") + " but " + out.count
                         + " were written; removed it");
             }
-            return new Completed(stored, Verification.SIZE);
+            return new Completed(stored, direct != null ? Verification.READ_BACK : Verification.SIZE);
         }
 
         @Override
@@ -202,6 +247,8 @@ public final class FsStorage implements BackupStorage {
         public void write(int b) throws IOException {
             try {
                 out.write(b);
+            } catch (StorageException e) {
+                throw e;
             } catch (IOException e) {
                 throw new StorageException("Cannot write " + where + ": " + e.getMessage(), e);
             }
@@ -212,6 +259,8 @@ public final class FsStorage implements BackupStorage {
         public void write(byte[] b, int off, int len) throws IOException {
             try {
                 out.write(b, off, len);
+            } catch (StorageException e) {
+                throw e;
             } catch (IOException e) {
                 throw new StorageException("Cannot write " + where + ": " + e.getMessage(), e);
             }

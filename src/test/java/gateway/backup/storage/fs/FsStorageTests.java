@@ -1,8 +1,10 @@
 package gateway.backup.storage.fs;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import gateway.backup.storage.BackupStorage;
 import gateway.backup.storage.StorageContractTests;
@@ -38,7 +40,8 @@ class FsStorageTests extends StorageContractTests {
             case SHORTEN -> file -> truncate(file, size(file) / 2);
             case EMPTY -> file -> truncate(file, 0);
         };
-        return new FsStorage(directory(), change);
+        return new FsStorage(directory(), true, change, file -> {
+        });
     }
 
     private static long size(Path file) {
@@ -94,7 +97,7 @@ class FsStorageTests extends StorageContractTests {
 
     @Override
     protected void assertBoundedBuffer(BackupStorage.PendingFile pending) {
-        // bytes go straight to the file channel: the fs storage holds no buffer of its own
+        // the fs storage holds at most two blocks of DirectWriteStream.BLOCK_SIZE, whatever the file's size
     }
 
     @Test
@@ -128,5 +131,72 @@ class FsStorageTests extends StorageContractTests {
         assertEquals(List.of("backup.json"), leftovers());
         assertThrows(StorageException.class,
                 () -> FsStorage.fromSettings(new com.fasterxml.jackson.databind.ObjectMapper().createObjectNode()));
+    }
+
+    @Test
+    void shouldWritePastThePageCacheAndReadEveryBlockBack() throws IOException {
+        assumeTrue(directIoWorksIn(root), "this file system refuses O_DIRECT");
+        byte[] content = randomBytes(2 * DirectWriteStream.BLOCK_SIZE + 12_345, 21);
+        try (BackupStorage storage = storage()) {
+            BackupStorage.PendingFile pending = storage.create("backup.json");
+            pending.out().write(content, 0, 1000);
+            pending.out().write(content, 1000, content.length - 1000);
+            BackupStorage.Completed completed = pending.complete();
+
+            assertEquals(BackupStorage.Verification.READ_BACK, completed.verification());
+            assertEquals(content.length, completed.file().size());
+            assertArrayEquals(content, Files.readAllBytes(directory().resolve("backup.json")));
+        }
+    }
+
+    @Test
+    void shouldCatchABlockTheDiskDoesNotHoldAsWrittenAndKeepNothing() throws IOException {
+        assumeTrue(directIoWorksIn(root), "this file system refuses O_DIRECT");
+        byte[] content = randomBytes(DirectWriteStream.BLOCK_SIZE + 100, 22);
+        FsStorage storage = new FsStorage(directory(), true, file -> {
+        }, temp -> {
+            try (FileChannel channel = FileChannel.open(temp, StandardOpenOption.WRITE)) {
+                channel.write(java.nio.ByteBuffer.wrap(new byte[] {(byte) ~content[DirectWriteStream.BLOCK_SIZE + 7]}),
+                        DirectWriteStream.BLOCK_SIZE + 7);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        });
+
+        StorageException failure = assertThrows(StorageException.class, () -> write(storage, "backup.json", content));
+
+        assertTrue(failure.getMessage().contains("differs from what was written at byte " + (DirectWriteStream.BLOCK_SIZE + 7)),
+                failure.getMessage());
+        assertEquals(List.of(), leftovers());
+    }
+
+    @Test
+    void shouldWriteThroughThePageCacheAndLeaveTheCheckToTheCallerWithoutDirectIo() throws IOException {
+        byte[] content = randomBytes(DirectWriteStream.BLOCK_SIZE + 5, 23);
+        FsStorage storage = new FsStorage(directory(), false, file -> {
+        }, file -> {
+        });
+        BackupStorage.PendingFile pending = storage.create("backup.json");
+        pending.out().write(content);
+        BackupStorage.Completed completed = pending.complete();
+
+        assertEquals(BackupStorage.Verification.SIZE, completed.verification());
+        assertArrayEquals(content, Files.readAllBytes(directory().resolve("backup.json")));
+    }
+
+    private static boolean directIoWorksIn(Path directory) {
+        Path probe = directory.resolve("direct-probe");
+        try (FileChannel ignored = FileChannel.open(probe, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE,
+                com.sun.nio.file.ExtendedOpenOption.DIRECT)) {
+            return true;
+        } catch (IOException | UnsupportedOperationException e) {
+            return false;
+        } finally {
+            try {
+                Files.deleteIfExists(probe);
+            } catch (IOException ignored) {
+                // a probe left in a temp directory
+            }
+        }
     }
 }
