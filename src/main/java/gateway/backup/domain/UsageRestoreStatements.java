@@ -85,25 +85,27 @@ public final class UsageRestoreStatements {
      * same fingerprint (names of soft-deleted projects and channels count too: deleting one between two
      * restores adds nothing); the same channel name, or none here when the file's channel is not found;
      * the same API key value first, else one with a key missing on one side (a file made without keys,
-     * a key not found). Answers each request's match here, null if none (one bigint array, in file
+     * a key not found). $1 and $2 are the batch's first and last time: one join with the requests in
+     * that range (one index range scan, then a hash join in the plans seen) rather than a look-up and a
+     * sort per request. Answers each request's match here, null if none (one bigint array, in file
      * order): only those without one are sent whole. Named in a comment first, as pg_stat_activity
      * shows only the start of a long statement.
      */
-    public static final String PROBE_SQL = "/* restore usage requests: probe */ select "
-            + "coalesce(array_agg(match_id order by ord), '{}') from ("
-            // A request whose old id this restore has already mapped is that request: a newer file of the
-            // chain brought it first (RestoreService reads chains newest first), perhaps with another status.
-            // The caller has looked in memory; here only in the table.
-            + "select f.ord, coalesce((select n.new_id from restore_request_ids n "
-            + "where n.old_id = f.old_id), (select r.id from requests r "
+    public static final String PROBE_SQL = "/* restore usage requests: probe */ with "
+            + "f as materialized " + unnest(3, PROBE_PARAMETERS) + ", "
+            + "found as (select distinct on (f.ord) f.ord, r.id from f join requests r on " + fingerprintMatches() + " "
             + "left join projects p on p.id = r.project_id left join channels c on c.id = r.channel_id "
             + "left join api_keys k on k.id = r.api_key_id "
-            + "where " + fingerprintMatches() + " "
+            + "where r.created_at between $1 and $2 "
             + "and coalesce(p.name, '') = coalesce(f.project_match, '') "
             + "and (coalesce(c.name, '') = coalesce(f.channel_match, '') or (c.name is null and not f.channel_found)) "
             + "and (f.api_key is null or k.key is null or k.key = f.api_key) "
-            + "order by (k.key = f.api_key) is true desc, r.id limit 1)) as match_id "
-            + "from " + unnest(1, PROBE_PARAMETERS) + " f) m";
+            + "order by f.ord, (k.key = f.api_key) is true desc, r.id) "
+            // A request whose old id this restore has already mapped is that request: a newer file of the
+            // chain brought it first (RestoreService reads chains newest first), perhaps with another status.
+            // The caller has looked in memory; here only in the table.
+            + "select coalesce(array_agg(coalesce((select n.new_id from restore_request_ids n where n.old_id = f.old_id), "
+            + "found.id) order by f.ord), '{}') from f left join found on found.ord = f.ord";
 
     /** The insert's arrays: a request's place, then its own columns. */
     public static final List<Column> INSERT_PARAMETERS = all(REQUEST_KEY_COLUMNS, REQUEST_COLUMNS);

@@ -170,15 +170,16 @@ class UsageRestore {
             if (requests.isEmpty()) {
                 return Uni.createFrom().voidItem();
             }
-            OffsetDateTime first = requests.get(0).createdAt;
-            OffsetDateTime last = first;
+            // The batch's first and last time.
+            OffsetDateTime[] range = {requests.get(0).createdAt, requests.get(0).createdAt};
             for (RequestRow request : requests) {
-                first = request.createdAt.isBefore(first) ? request.createdAt : first;
-                last = request.createdAt.isAfter(last) ? request.createdAt : last;
+                range[0] = request.createdAt.isBefore(range[0]) ? request.createdAt : range[0];
+                range[1] = request.createdAt.isAfter(range[1]) ? request.createdAt : range[1];
             }
             List<Long> spilled = new ArrayList<>();
-            return select(UsageRestoreStatements.ANY_IN_RANGE_SQL, new Object[] {first, last})
-                    .chain(found -> (Boolean) found.next()[0] ? probe(requests, ids, spilled) : Uni.createFrom().item(requests))
+            return select(UsageRestoreStatements.ANY_IN_RANGE_SQL, new Object[] {range[0], range[1]})
+                    .chain(found -> (Boolean) found.next()[0] ? probe(requests, range, ids, spilled)
+                            : Uni.createFrom().item(requests))
                     .chain(fresh -> (fresh.isEmpty() ? Uni.createFrom().voidItem()
                             : select(UsageRestoreStatements.INSERT_SQL, arrays(fresh, INSERT_COLUMNS))
                                     .invoke(rows -> map(fresh, (Long[]) rows.next()[0], true, ids, spilled)).replaceWithVoid())
@@ -197,8 +198,13 @@ class UsageRestore {
     }
 
     /** The requests of the batch not found here, in file order; those found are mapped to theirs. */
-    private static Uni<List<RequestRow>> probe(List<RequestRow> requests, RequestIds ids, List<Long> spilled) {
-        return select(UsageRestoreStatements.PROBE_SQL, arrays(requests, PROBE_COLUMNS)).map(rows -> {
+    private static Uni<List<RequestRow>> probe(List<RequestRow> requests, OffsetDateTime[] range, RequestIds ids,
+            List<Long> spilled) {
+        Object[] arrays = arrays(requests, PROBE_COLUMNS);
+        Object[] parameters = new Object[arrays.length + 2];
+        System.arraycopy(range, 0, parameters, 0, 2);
+        System.arraycopy(arrays, 0, parameters, 2, arrays.length);
+        return select(UsageRestoreStatements.PROBE_SQL, parameters).map(rows -> {
             Long[] matches = (Long[]) rows.next()[0];
             List<RequestRow> fresh = new ArrayList<>();
             List<RequestRow> found = new ArrayList<>();
