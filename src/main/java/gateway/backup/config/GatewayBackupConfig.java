@@ -94,6 +94,14 @@ public interface GatewayBackupConfig {
         @Min(1)
         int referenceCacheSize();
 
+        /**
+         * Runs of consecutive request ids (old id → id here) a restore keeps in memory; past them its
+         * map goes on in a temporary table. A restore of one exported table is a few runs.
+         */
+        @WithDefault("50000")
+        @Min(1)
+        int requestIdRuns();
+
         default long decompressedLimit() {
             return maxDecompressedSize().orElse(maxUploadSize()).asLongValue();
         }

@@ -52,6 +52,7 @@ public class RestoreService {
     private final Spool spool;
     private final BackupReader.Limits readerLimits;
     private final int referenceCacheSize;
+    private final int requestIdRuns;
     private final ProjectRepository projects;
     private final ChannelRepository channels;
     private final ApiKeyRepository apiKeys;
@@ -71,6 +72,7 @@ public class RestoreService {
         this.readerLimits = BackupReader.Limits.of(settings.restore());
         // A batch's names must all stay cached until its rows are resolved.
         this.referenceCacheSize = Math.max(settings.restore().referenceCacheSize(), batchLimit.rows());
+        this.requestIdRuns = settings.restore().requestIdRuns();
     }
 
     /**
@@ -178,16 +180,17 @@ public class RestoreService {
             return Uni.createFrom().voidItem();
         }
         ReferenceResolver refs = new ReferenceResolver(referenceCacheSize, projects, channels, apiKeys);
+        RequestIds ids = new RequestIds(requestIdRuns);
         List<Index> newestFirst = new ArrayList<>(indexes);
         Collections.reverse(newestFirst);
         Uni<Void> chain = usage.begin();
         for (Index index : newestFirst) {
             chain = chain.chain(() -> restoreUsageSection(context, progress, index, BackupFormat.USAGE_REQUESTS,
-                    UsageReader::requests, batch -> usage.restoreRequests(batch, refs, report)));
+                    UsageReader::requests, batch -> usage.restoreRequests(batch, refs, ids, report)));
         }
         for (Index index : newestFirst) {
             chain = chain.chain(() -> restoreUsageSection(context, progress, index, BackupFormat.USAGE_LOGS,
-                    UsageReader::logs, batch -> usage.restoreLogs(batch, refs, report)));
+                    UsageReader::logs, batch -> usage.restoreLogs(batch, refs, ids, report)));
         }
         return chain;
     }

@@ -28,8 +28,10 @@ import org.hibernate.reactive.pool.ReactiveConnection;
  * time range; only then a probe, sent only the columns it compares, finds requests already here
  * (same fingerprint: time, model, format, source, status, stream, client IP, external id,
  * reasoning effort, project; then channel and API key). The others are sent whole and inserted.
- * Old request id → new id goes to a temporary table of the transaction, so memory does not grow
- * with the number of requests. Logs: their places and request ids first, then only those to insert.
+ * Old request id → new id is kept in {@link RequestIds} (runs in memory, bounded; past that a
+ * temporary table of the transaction). Logs: a log of a request this restore inserted and gave no
+ * log yet is inserted straight away; the others' places and request ids are sent first, to learn
+ * which have no log here, then only those are sent whole.
  * The statements' text is {@link UsageRestoreStatements}; here are the decisions and each column's value.
  */
 @ApplicationScoped
@@ -150,30 +152,38 @@ class UsageRestore {
         return Panache.getSession().chain(UsageRestoreStatements::begin);
     }
 
-    Uni<Void> restoreRequests(List<RequestRow> batch, ReferenceResolver refs, RestoreReport report) {
+    Uni<Void> restoreRequests(List<RequestRow> batch, ReferenceResolver refs, RequestIds ids, RestoreReport report) {
         String kind = BackupFormat.USAGE_REQUESTS;
         return refs.prepare(batch).chain(() -> {
             List<RequestRow> requests = new ArrayList<>(batch.size());
             for (RequestRow request : batch) {
-                if (resolve(request, refs, report)) {
-                    requests.add(request);
-                } else {
+                if (!resolve(request, refs, report)) {
                     report.skipped(kind);
+                } else if (ids.get(request.id) != null) {
+                    // Already mapped: a newer file of the chain brought it first (RestoreService reads
+                    // chains newest first), perhaps with another status.
+                    report.kind(kind).skipped++;
+                } else {
+                    requests.add(request);
                 }
             }
             if (requests.isEmpty()) {
                 return Uni.createFrom().voidItem();
             }
-            OffsetDateTime first = requests.get(0).createdAt;
-            OffsetDateTime last = first;
+            // The batch's first and last time.
+            OffsetDateTime[] range = {requests.get(0).createdAt, requests.get(0).createdAt};
             for (RequestRow request : requests) {
-                first = request.createdAt.isBefore(first) ? request.createdAt : first;
-                last = request.createdAt.isAfter(last) ? request.createdAt : last;
+                range[0] = request.createdAt.isBefore(range[0]) ? request.createdAt : range[0];
+                range[1] = request.createdAt.isAfter(range[1]) ? request.createdAt : range[1];
             }
-            return select(UsageRestoreStatements.ANY_IN_RANGE_SQL, new Object[] {first, last})
-                    .chain(found -> (Boolean) found.next()[0] ? probe(requests) : Uni.createFrom().item(requests))
+            List<Long> spilled = new ArrayList<>();
+            return select(UsageRestoreStatements.ANY_IN_RANGE_SQL, new Object[] {range[0], range[1]})
+                    .chain(found -> (Boolean) found.next()[0] ? probe(requests, range, ids, spilled)
+                            : Uni.createFrom().item(requests))
                     .chain(fresh -> (fresh.isEmpty() ? Uni.createFrom().voidItem()
-                            : update(UsageRestoreStatements.INSERT_SQL, arrays(fresh, INSERT_COLUMNS)).replaceWithVoid())
+                            : select(UsageRestoreStatements.INSERT_SQL, arrays(fresh, INSERT_COLUMNS))
+                                    .invoke(rows -> map(fresh, (Long[]) rows.next()[0], true, ids, spilled)).replaceWithVoid())
+                            .chain(() -> mapInTable(spilled))
                             .invoke(() -> {
                                 report.kind(kind).created += fresh.size();
                                 report.kind(kind).skipped += requests.size() - fresh.size();
@@ -188,19 +198,53 @@ class UsageRestore {
     }
 
     /** The requests of the batch not found here, in file order; those found are mapped to theirs. */
-    private static Uni<List<RequestRow>> probe(List<RequestRow> requests) {
-        return select(UsageRestoreStatements.PROBE_SQL, arrays(requests, PROBE_COLUMNS)).map(rows -> {
-            Integer[] fresh = (Integer[]) rows.next()[0];
-            List<RequestRow> inserted = new ArrayList<>(fresh.length);
-            int next = 0;
-            for (RequestRow request : requests) { // both in file order
-                if (next < fresh.length && fresh[next] == request.index) {
-                    next++;
-                    inserted.add(request);
+    private static Uni<List<RequestRow>> probe(List<RequestRow> requests, OffsetDateTime[] range, RequestIds ids,
+            List<Long> spilled) {
+        Object[] arrays = arrays(requests, PROBE_COLUMNS);
+        Object[] parameters = new Object[arrays.length + 2];
+        System.arraycopy(range, 0, parameters, 0, 2);
+        System.arraycopy(arrays, 0, parameters, 2, arrays.length);
+        return select(UsageRestoreStatements.PROBE_SQL, parameters).map(rows -> {
+            Long[] matches = (Long[]) rows.next()[0];
+            List<RequestRow> fresh = new ArrayList<>();
+            List<RequestRow> found = new ArrayList<>();
+            List<Long> foundIds = new ArrayList<>();
+            for (int i = 0; i < matches.length; i++) { // in file order
+                if (matches[i] == null) {
+                    fresh.add(requests.get(i));
+                } else {
+                    found.add(requests.get(i));
+                    foundIds.add(matches[i]);
                 }
             }
-            return inserted;
+            map(found, foundIds.toArray(Long[]::new), false, ids, spilled);
+            return fresh;
         });
+    }
+
+    /** Maps each request's old id to its id here; those memory cannot hold go to {@code spilled} (old, new, ...). */
+    private static void map(List<RequestRow> requests, Long[] here, boolean inserted, RequestIds ids, List<Long> spilled) {
+        for (int i = 0; i < here.length; i++) {
+            Long old = requests.get(i).id;
+            if (old != null && !ids.put(old, here[i], inserted)) {
+                spilled.add(old);
+                spilled.add(here[i]);
+            }
+        }
+    }
+
+    /** The mappings memory could not hold, into the transaction's table. */
+    private static Uni<Void> mapInTable(List<Long> spilled) {
+        if (spilled.isEmpty()) {
+            return Uni.createFrom().voidItem();
+        }
+        Long[] old = new Long[spilled.size() / 2];
+        Long[] here = new Long[old.length];
+        for (int i = 0; i < old.length; i++) {
+            old[i] = spilled.get(2 * i);
+            here[i] = spilled.get(2 * i + 1);
+        }
+        return update(UsageRestoreStatements.MAP_SQL, new Object[] {old, here}).replaceWithVoid();
     }
 
     /** Resolves the request's references here; false (with a warning) when its project is missing. */
@@ -224,7 +268,7 @@ class UsageRestore {
     }
 
     /** Inserts the batch's logs whose request was restored or found and has no log yet; one per request. */
-    Uni<Void> restoreLogs(List<LogRow> batch, ReferenceResolver refs, RestoreReport report) {
+    Uni<Void> restoreLogs(List<LogRow> batch, ReferenceResolver refs, RequestIds ids, RestoreReport report) {
         String kind = BackupFormat.USAGE_LOGS;
         return refs.prepare(batch).chain(() -> {
             List<LogRow> logs = new ArrayList<>(batch.size());
@@ -237,39 +281,79 @@ class UsageRestore {
                     logs.add(log);
                 }
             }
-            Uni<Integer> inserted = logs.isEmpty() ? Uni.createFrom().item(0) : insertLogs(logs);
-            return inserted.chain(count -> warnMissingProjects(withoutProject, report).invoke(() -> {
+            Uni<Integer> inserted = logs.isEmpty() ? Uni.createFrom().item(0) : insertLogs(logs, ids);
+            return inserted.chain(count -> warnMissingProjects(withoutProject, ids, report).invoke(() -> {
                 report.kind(kind).created += count;
                 report.kind(kind).skipped += batch.size() - count;
             }));
         });
     }
 
-    /** Asks which logs to insert with their places and request ids only, then sends those whole. */
-    private static Uni<Integer> insertLogs(List<LogRow> logs) {
-        return select(UsageRestoreStatements.LOG_TARGETS_SQL, arrays(logs, LOG_TARGETS_COLUMNS)).chain(rows -> {
-            Object[] row = rows.next();
-            Integer[] places = (Integer[]) row[0];
-            Long[] requests = (Long[]) row[1];
-            List<LogRow> targets = new ArrayList<>(places.length);
-            int next = 0;
-            for (LogRow log : logs) { // both in file order
-                if (next < places.length && places[next] == log.index) {
-                    log.requestHere = requests[next++];
-                    targets.add(log);
+    /**
+     * Inserts the first log of each request restored or found here that has none: straight away for a
+     * request this restore inserted and gave no log yet; for the others, asks first which have none,
+     * with their places and request ids only.
+     */
+    private static Uni<Integer> insertLogs(List<LogRow> logs, RequestIds ids) {
+        List<LogRow> direct = new ArrayList<>(logs.size());
+        List<LogRow> ask = new ArrayList<>();
+        Set<Long> batchHas = new HashSet<>(); // ids here this batch already gives a log
+        for (LogRow log : logs) {
+            log.requestHere = ids.get(log.requestId);
+            if (log.requestHere == null) {
+                if (ids.inTable()) {
+                    ask.add(log); // looked up in the table
                 }
+            } else if (batchHas.add(log.requestHere)) {
+                (ids.mayHaveLog(log.requestId, log.requestHere) ? ask : direct).add(log);
             }
-            return targets.isEmpty() ? Uni.createFrom().item(0) : update(UsageRestoreStatements.LOGS_SQL, arrays(targets, LOGS_COLUMNS));
+        }
+        Uni<List<LogRow>> targets = ask.isEmpty() ? Uni.createFrom().item(direct)
+                : select(UsageRestoreStatements.LOG_TARGETS_SQL, arrays(ask, LOG_TARGETS_COLUMNS)).map(rows -> {
+                    Object[] row = rows.next();
+                    Integer[] places = (Integer[]) row[0];
+                    Long[] here = (Long[]) row[1];
+                    List<LogRow> answered = new ArrayList<>(places.length);
+                    int next = 0;
+                    for (LogRow log : ask) { // both in file order
+                        if (next < places.length && places[next] == log.index) {
+                            if (log.requestHere != null || batchHas.add(here[next])) {
+                                log.requestHere = here[next];
+                                answered.add(log);
+                            }
+                            next++;
+                        }
+                    }
+                    return inFileOrder(direct, answered);
+                });
+        return targets.chain(write -> {
+            if (write.isEmpty()) {
+                return Uni.createFrom().item(0);
+            }
+            write.forEach(log -> ids.logged(log.requestHere));
+            return update(UsageRestoreStatements.LOGS_SQL, arrays(write, LOGS_COLUMNS));
         });
     }
 
+    /** Two lists of logs in file order merged into one. */
+    private static List<LogRow> inFileOrder(List<LogRow> a, List<LogRow> b) {
+        List<LogRow> merged = new ArrayList<>(a.size() + b.size());
+        int i = 0;
+        int j = 0;
+        while (i < a.size() || j < b.size()) {
+            merged.add(j == b.size() || i < a.size() && a.get(i).index < b.get(j).index ? a.get(i++) : b.get(j++));
+        }
+        return merged;
+    }
+
     /** A log whose project is missing is skipped with a warning, unless its request here already has its log. */
-    private static Uni<Void> warnMissingProjects(List<LogRow> logs, RestoreReport report) {
+    private static Uni<Void> warnMissingProjects(List<LogRow> logs, RequestIds ids, RestoreReport report) {
         if (logs.isEmpty()) {
             return Uni.createFrom().voidItem();
         }
-        Long[] ids = logs.stream().map(l -> l.requestId).toArray(Long[]::new);
-        return select(UsageRestoreStatements.MAPPED_WITH_LOG_SQL, new Object[] {ids})
+        Long[] old = logs.stream().map(l -> l.requestId).toArray(Long[]::new);
+        Long[] here = logs.stream().map(l -> ids.get(l.requestId)).toArray(Long[]::new);
+        return select(UsageRestoreStatements.MAPPED_WITH_LOG_SQL, new Object[] {old, here})
                 .invoke(rows -> {
                     Set<Long> haveLog = new HashSet<>();
                     rows.forEachRemaining(row -> haveLog.add(((Number) row[0]).longValue()));

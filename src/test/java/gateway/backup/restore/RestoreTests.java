@@ -343,6 +343,36 @@ class RestoreTests {
     }
 
     @Test
+    void shouldRestoreOneLogPerRequestWhateverTheOrderOfTheLogsAndGapsInTheIds() throws Exception {
+        // Ids with gaps (more runs than the tests' 3 in memory: the rest of the map is in the table);
+        // each request has two logs, the second far later in the file (other batches); some pairs swapped.
+        ObjectNode file = fixtureWithMoreRequests(300, (request, i) -> request.put("id", 100_000 + i + i / 40 * 10));
+        ArrayNode logs = (ArrayNode) file.get("usage_logs");
+        ObjectNode template = (ObjectNode) logs.get(0);
+        List<ObjectNode> added = new java.util.ArrayList<>();
+        for (int i = 0; i < 300; i++) {
+            added.add(template.deepCopy().put("request_id", 100_000 + i + i / 40 * 10).put("prompt_tokens", 10_000 + i));
+        }
+        for (int i = 0; i < 300; i += 25) {
+            java.util.Collections.swap(added, i, i + 1);
+        }
+        for (int i = 0; i < 300; i++) {
+            added.add(template.deepCopy().put("request_id", 100_000 + i + i / 40 * 10).put("prompt_tokens", 20_000 + i));
+        }
+        added.forEach(logs::add);
+        byte[] body = JSON.writeValueAsBytes(file);
+        JsonNode report = restoreOk(body, SKIP_ALL);
+        assertEquals(303, db.count("usage_logs"), report.toString());
+        assertEquals(List.of("0"), db.column("select count(*) from usage_logs where prompt_tokens >= 20000"),
+                "the first log of each request in the file");
+        assertEquals(List.of("0"), db.column("select count(*) from (select request_id from usage_logs group by 1 having count(*) > 1) t"));
+        assertEquals(300, counted(report, "usage_logs", "skipped"));
+        String before = everything();
+        restoreOk(body, SKIP_ALL);
+        assertEquals(before, everything(), "and a second time adds nothing");
+    }
+
+    @Test
     void shouldRollBackEverythingWhenTheDatabaseConnectionIsLost() throws Exception {
         byte[] body = JSON.writeValueAsBytes(fixtureWithMoreRequests(50_000, (request, i) -> { }));
         var restore = java.util.concurrent.CompletableFuture.supplyAsync(() -> importFile(body, SKIP_ALL));
