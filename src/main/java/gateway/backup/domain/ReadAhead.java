@@ -30,15 +30,7 @@ public final class ReadAhead<T> {
 
     /** The read in flight; once it is handed out, the next one starts. */
     public Uni<T> next() {
-        return nextReady(item -> Uni.createFrom().item(item));
-    }
-
-    /**
-     * The read in flight, first made ready by {@code ready} on the caller's side; the next read starts only
-     * then, so nothing it does runs beside {@code ready}.
-     */
-    public Uni<T> nextReady(Function<T, Uni<T>> ready) {
-        return pending.chain(item -> ready.apply(item)).invoke(item -> {
+        return pending.invoke(item -> {
             if (more.test(item)) {
                 pending = start(after.apply(item));
             }

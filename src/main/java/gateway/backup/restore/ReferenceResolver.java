@@ -17,8 +17,7 @@ import java.util.function.Function;
  * Names of the file → ids here, for usage rows: live projects and channels by name, API keys
  * by value only, with one query per kind per batch for the names the batch brings that are not
  * cached. The caches keep the most recently used names only (at least one batch's worth), so a
- * file with millions of distinct names needs no more memory than one with a few. Not thread-safe (even
- * a look-up reorders the caches): used by one thread at a time, the context's or a worker's in turn.
+ * file with millions of distinct names needs no more memory than one with a few.
  */
 final class ReferenceResolver {
 
@@ -53,42 +52,29 @@ final class ReferenceResolver {
         };
     }
 
-    /** Names and ids a batch brings that the caches do not know yet. */
-    record Missing(Set<String> projects, Set<String> channels, Set<String> keys, Set<Long> projectIds, Set<Long> channelIds) {
-
-        boolean none() {
-            return projects.isEmpty() && channels.isEmpty() && keys.isEmpty() && projectIds.isEmpty() && channelIds.isEmpty();
-        }
-    }
-
-    /**
-     * What this batch needs and the caches do not know yet. Reads the caches only: may run on a worker, while
-     * nothing else uses this resolver.
-     */
-    Missing missing(List<? extends UsageReader.Row> batch) {
-        Missing missing = new Missing(new LinkedHashSet<>(), new LinkedHashSet<>(), new LinkedHashSet<>(),
-                new LinkedHashSet<>(), new LinkedHashSet<>());
+    /** Looks up what this batch needs and the caches do not know yet. */
+    Uni<Void> prepare(List<? extends UsageReader.Row> batch) {
+        Set<String> newProjects = new LinkedHashSet<>();
+        Set<String> newChannels = new LinkedHashSet<>();
+        Set<String> newKeys = new LinkedHashSet<>();
+        Set<Long> newProjectIds = new LinkedHashSet<>();
+        Set<Long> newChannelIds = new LinkedHashSet<>();
         for (UsageReader.Row row : batch) {
-            collect(nz(row.projectName), projects, missing.projects());
-            collect(nz(row.channelName), channels, missing.channels());
-            collect(nz(row.apiKey), apiKeys, missing.keys());
+            collect(nz(row.projectName), projects, newProjects);
+            collect(nz(row.channelName), channels, newChannels);
+            collect(nz(row.apiKey), apiKeys, newKeys);
             if (nz(row.projectName).isEmpty() && row.projectId != null && projectNames.get(row.projectId) == null) {
-                missing.projectIds().add(row.projectId);
+                newProjectIds.add(row.projectId);
             }
             if (nz(row.channelName).isEmpty() && row.channelId != null && channelNames.get(row.channelId) == null) {
-                missing.channelIds().add(row.channelId);
+                newChannelIds.add(row.channelId);
             }
         }
-        return missing;
-    }
-
-    /** Looks up what {@link #missing} found, on the transaction's session (its context). */
-    Uni<Void> load(Missing missing) {
-        return load(projectRepository::findLiveIdsByName, missing.projects(), projects)
-                .chain(() -> load(channelRepository::findLiveIdsByName, missing.channels(), channels))
-                .chain(() -> load(apiKeyRepository::findLiveIdsByKey, missing.keys(), apiKeys))
-                .chain(() -> loadNames(projectRepository::findLiveNamesById, missing.projectIds(), projectNames))
-                .chain(() -> loadNames(channelRepository::findLiveNamesById, missing.channelIds(), channelNames));
+        return load(projectRepository::findLiveIdsByName, newProjects, projects)
+                .chain(() -> load(channelRepository::findLiveIdsByName, newChannels, channels))
+                .chain(() -> load(apiKeyRepository::findLiveIdsByKey, newKeys, apiKeys))
+                .chain(() -> loadNames(projectRepository::findLiveNamesById, newProjectIds, projectNames))
+                .chain(() -> loadNames(channelRepository::findLiveNamesById, newChannelIds, channelNames));
     }
 
     private static String nz(String value) {
@@ -123,7 +109,7 @@ final class ReferenceResolver {
                 .replaceWithVoid();
     }
 
-    /** Sets the row's project, channel and API key here (null where not found); once none of its names is missing. */
+    /** Sets the row's project, channel and API key here (null where not found); after {@link #prepare}. */
     void resolve(UsageReader.Row row) {
         row.projectHere = project(row.projectName, row.projectId);
         row.channelHere = channel(row.channelName, row.channelId);

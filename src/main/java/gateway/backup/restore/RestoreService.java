@@ -186,13 +186,11 @@ public class RestoreService {
         Uni<Void> chain = usage.begin();
         for (Index index : newestFirst) {
             chain = chain.chain(() -> restoreUsageSection(context, progress, index, BackupFormat.USAGE_REQUESTS,
-                    UsageReader::requests, refs, (rows, lookedUp) -> usage.buildRequests(rows, refs, lookedUp),
-                    batch -> usage.restoreRequests(batch, ids, report)));
+                    UsageReader::requests, batch -> usage.restoreRequests(batch, refs, ids, report)));
         }
         for (Index index : newestFirst) {
             chain = chain.chain(() -> restoreUsageSection(context, progress, index, BackupFormat.USAGE_LOGS,
-                    UsageReader::logs, refs, (rows, lookedUp) -> usage.buildLogs(rows, refs, lookedUp),
-                    batch -> usage.restoreLogs(batch, ids, report)));
+                    UsageReader::logs, batch -> usage.restoreLogs(batch, refs, ids, report)));
         }
         return chain;
     }
@@ -265,21 +263,12 @@ public class RestoreService {
         UsageReader<R> open(Index index) throws IOException;
     }
 
-    /** Builds a batch on a worker (UsageRestore.buildRequests, buildLogs). */
-    private interface Builder<R extends UsageReader.Row> {
-        UsageRestore.Batch<R> build(List<R> rows, boolean lookedUp);
-    }
-
     /**
-     * A usage section, pipelined: a worker reads the rows of a batch while the one before is built on another
-     * worker (names resolved, the insert's arrays) and the one before that is written on the context, so the
-     * context mostly sends statements. A batch is built only once the one before is ready (its names looked
-     * up), and whatever needs the batches before it written is decided when its turn comes. At most three
-     * batches in memory.
+     * A usage section: read into rows on a worker, written on the context, pipelined: while one
+     * batch is written, the worker already reads the next (at most two batches in memory).
      */
     private <R extends UsageReader.Row> Uni<Void> restoreUsageSection(Context context, JobProgress progress, Index index,
-            String name, Opener<R> opener, ReferenceResolver refs, Builder<R> builder,
-            Function<UsageRestore.Batch<R>, Uni<Void>> write) {
+            String name, Opener<R> opener, Function<List<R>, Uni<Void>> handle) {
         if (!index.has(name)) {
             return Uni.createFrom().voidItem();
         }
@@ -287,22 +276,13 @@ public class RestoreService {
         progress.phase(name);
         return Workers.blocking(context, () -> opener.open(index)).chain(reader -> {
             Supplier<Uni<List<R>>> read = () -> Workers.blocking(context, () -> reader.next(batchLimit));
-            ReadAhead<List<R>> parsed = new ReadAhead<>(read.get(), batch -> read.get(), batch -> !batch.isEmpty());
-            Supplier<Uni<UsageRestore.Batch<R>>> build = () -> parsed.next()
-                    .chain(rows -> Workers.blocking(context, () -> builder.build(rows, false)));
-            ReadAhead<UsageRestore.Batch<R>> built = new ReadAhead<>(build.get(), batch -> build.get(),
-                    batch -> !batch.rows.isEmpty());
-            // Names the resolver lacked are looked up on the transaction's session, between two batches' statements.
-            Function<UsageRestore.Batch<R>, Uni<UsageRestore.Batch<R>>> ready = batch -> batch.built()
-                    ? Uni.createFrom().item(batch)
-                    : refs.load(batch.missing).chain(() -> Workers.blocking(context, () -> builder.build(batch.rows, true)));
-            Multi<UsageRestore.Batch<R>> batches = Multi.createBy().repeating().uni(() -> built.nextReady(ready))
-                    .until(batch -> batch.rows.isEmpty());
-            return batches.onItem().transformToUniAndConcatenate(batch -> unlessShuttingDown(write, batch)
-                            .invoke(() -> progress.rows(batch.rows.size())))
+            ReadAhead<List<R>> ahead = new ReadAhead<>(read.get(), batch -> read.get(), batch -> !batch.isEmpty());
+            Multi<List<R>> batches = Multi.createBy().repeating().uni(ahead::next).until(List::isEmpty);
+            return batches.onItem().transformToUniAndConcatenate(batch -> unlessShuttingDown(handle, batch)
+                            .invoke(() -> progress.rows(batch.size())))
                     .collect().last().replaceWithVoid()
-                    // The builds and reads ahead may still be running: the reader is closed only once they are done.
-                    .eventually(() -> built.settled().chain(parsed::settled).chain(() -> Workers.blocking(context, () -> {
+                    // The read ahead may still be running: the reader is closed only once it is done.
+                    .eventually(() -> ahead.settled().chain(() -> Workers.blocking(context, () -> {
                         reader.close();
                         return (Void) null;
                     })));

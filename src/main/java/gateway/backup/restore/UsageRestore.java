@@ -126,9 +126,6 @@ class UsageRestore {
 
     private static final List<Column<LogRow>> LOGS_COLUMNS = columns(UsageRestoreStatements.LOGS_PARAMETERS, LOG_VALUES);
 
-    /** Where the logs insert's arrays have the request's id here. */
-    private static final int LOGS_REQUEST_HERE = LOGS_COLUMNS.stream().map(Column::name).toList().indexOf("request_here");
-
     /** The batch as one typed array per column. */
     private static <R> Object[] arrays(List<R> rows, List<Column<R>> columns) {
         Object[] arrays = new Object[columns.size()];
@@ -155,96 +152,49 @@ class UsageRestore {
         return Panache.getSession().chain(UsageRestoreStatements::begin);
     }
 
-    /**
-     * A batch of usage rows with what can be built for it before the batches ahead of it are written (on a
-     * worker, while PostgreSQL runs their statements): its names resolved, the rows to write unless those
-     * batches decide otherwise, and their insert's arrays. What depends on the batches ahead (the request
-     * id map, which logs were written) is decided when its turn comes.
-     */
-    static final class Batch<R extends UsageReader.Row> {
-        final List<R> rows;
-        /** Names the resolver did not know yet: then nothing else is built (see RestoreService). */
-        final ReferenceResolver.Missing missing;
-        /** Requests with their project here; logs with their project here and a request. */
-        final List<R> kept = new ArrayList<>();
-        /** The insert's arrays of {@code kept}: all of them are written unless the batches ahead decide otherwise. */
-        Object[] arrays;
-        /** The rows skipped for their missing project, in file order. */
-        final List<R> withoutProject = new ArrayList<>();
-
-        Batch(List<R> rows, ReferenceResolver.Missing missing) {
-            this.rows = rows;
-            this.missing = missing;
-        }
-
-        boolean built() {
-            return missing == null;
-        }
-    }
-
-    /**
-     * Builds a batch of requests: on a worker, while nothing else uses {@code refs}. Unless {@code lookedUp},
-     * only checks the names first: if {@code refs} lacks any, they are to be looked up and the batch built again.
-     */
-    Batch<RequestRow> buildRequests(List<RequestRow> rows, ReferenceResolver refs, boolean lookedUp) {
-        ReferenceResolver.Missing missing = lookedUp ? null : refs.missing(rows);
-        if (missing != null && !missing.none()) {
-            return new Batch<>(rows, missing);
-        }
-        Batch<RequestRow> batch = new Batch<>(rows, null);
-        for (RequestRow request : rows) {
-            (resolve(request, refs) ? batch.kept : batch.withoutProject).add(request);
-        }
-        batch.arrays = arrays(batch.kept, INSERT_COLUMNS);
-        return batch;
-    }
-
-    Uni<Void> restoreRequests(Batch<RequestRow> batch, RequestIds ids, RestoreReport report) {
+    Uni<Void> restoreRequests(List<RequestRow> batch, ReferenceResolver refs, RequestIds ids, RestoreReport report) {
         String kind = BackupFormat.USAGE_REQUESTS;
-        for (RequestRow request : batch.withoutProject) {
-            report.warn(request.where + ": project \"" + (request.projectName == null ? request.projectId
-                    : request.projectName) + "\" not found; request skipped");
-            report.skipped(kind);
-        }
-        List<RequestRow> requests = new ArrayList<>(batch.kept.size());
-        for (RequestRow request : batch.kept) {
-            if (ids.get(request.id) != null) {
-                // Already mapped: a newer file of the chain brought it first (RestoreService reads
-                // chains newest first), perhaps with another status.
-                report.kind(kind).skipped++;
-            } else {
-                requests.add(request);
+        return refs.prepare(batch).chain(() -> {
+            List<RequestRow> requests = new ArrayList<>(batch.size());
+            for (RequestRow request : batch) {
+                if (!resolve(request, refs, report)) {
+                    report.skipped(kind);
+                } else if (ids.get(request.id) != null) {
+                    // Already mapped: a newer file of the chain brought it first (RestoreService reads
+                    // chains newest first), perhaps with another status.
+                    report.kind(kind).skipped++;
+                } else {
+                    requests.add(request);
+                }
             }
-        }
-        if (requests.isEmpty()) {
-            return Uni.createFrom().voidItem();
-        }
-        // The batch's first and last time.
-        OffsetDateTime[] range = {requests.get(0).createdAt, requests.get(0).createdAt};
-        for (RequestRow request : requests) {
-            range[0] = request.createdAt.isBefore(range[0]) ? request.createdAt : range[0];
-            range[1] = request.createdAt.isAfter(range[1]) ? request.createdAt : range[1];
-        }
-        List<Long> spilled = new ArrayList<>();
-        return select(UsageRestoreStatements.ANY_IN_RANGE_SQL, new Object[] {range[0], range[1]})
-                .chain(found -> (Boolean) found.next()[0] ? probe(requests, range, ids, spilled)
-                        : Uni.createFrom().item(requests))
-                // All kept and none found: the arrays built ahead are these rows'.
-                .chain(fresh -> (fresh.isEmpty() ? Uni.createFrom().voidItem()
-                        : select(UsageRestoreStatements.INSERT_SQL, fresh.size() == batch.kept.size() ? batch.arrays
-                                : arrays(fresh, INSERT_COLUMNS))
-                                .invoke(rows -> map(fresh, (Long[]) rows.next()[0], true, ids, spilled)).replaceWithVoid())
-                        .chain(() -> mapInTable(spilled))
-                        .invoke(() -> {
-                            report.kind(kind).created += fresh.size();
-                            report.kind(kind).skipped += requests.size() - fresh.size();
-                            // Warnings of the requests inserted, in file order.
-                            for (RequestRow request : fresh) {
-                                if (request.warnings != null) {
-                                    request.warnings.forEach(report::warn);
+            if (requests.isEmpty()) {
+                return Uni.createFrom().voidItem();
+            }
+            // The batch's first and last time.
+            OffsetDateTime[] range = {requests.get(0).createdAt, requests.get(0).createdAt};
+            for (RequestRow request : requests) {
+                range[0] = request.createdAt.isBefore(range[0]) ? request.createdAt : range[0];
+                range[1] = request.createdAt.isAfter(range[1]) ? request.createdAt : range[1];
+            }
+            List<Long> spilled = new ArrayList<>();
+            return select(UsageRestoreStatements.ANY_IN_RANGE_SQL, new Object[] {range[0], range[1]})
+                    .chain(found -> (Boolean) found.next()[0] ? probe(requests, range, ids, spilled)
+                            : Uni.createFrom().item(requests))
+                    .chain(fresh -> (fresh.isEmpty() ? Uni.createFrom().voidItem()
+                            : select(UsageRestoreStatements.INSERT_SQL, arrays(fresh, INSERT_COLUMNS))
+                                    .invoke(rows -> map(fresh, (Long[]) rows.next()[0], true, ids, spilled)).replaceWithVoid())
+                            .chain(() -> mapInTable(spilled))
+                            .invoke(() -> {
+                                report.kind(kind).created += fresh.size();
+                                report.kind(kind).skipped += requests.size() - fresh.size();
+                                // Warnings of the requests inserted, in file order.
+                                for (RequestRow request : fresh) {
+                                    if (request.warnings != null) {
+                                        request.warnings.forEach(report::warn);
+                                    }
                                 }
-                            }
-                        }));
+                            }));
+        });
     }
 
     /** The requests of the batch not found here, in file order; those found are mapped to theirs. */
@@ -297,10 +247,12 @@ class UsageRestore {
         return update(UsageRestoreStatements.MAP_SQL, new Object[] {old, here}).replaceWithVoid();
     }
 
-    /** Resolves the request's references here; false when its project is missing. */
-    private static boolean resolve(RequestRow request, ReferenceResolver refs) {
+    /** Resolves the request's references here; false (with a warning) when its project is missing. */
+    private static boolean resolve(RequestRow request, ReferenceResolver refs, RestoreReport report) {
         refs.resolve(request);
         if (request.projectHere == null) {
+            report.warn(request.where + ": project \"" + (request.projectName == null ? request.projectId
+                    : request.projectName) + "\" not found; request skipped");
             return false;
         }
         if (request.channelHere == null && (request.channelName != null || request.channelId != null)) {
@@ -315,33 +267,26 @@ class UsageRestore {
         return true;
     }
 
-    /** Builds a batch of logs as {@link #buildRequests} does; their request ids here are known only when its turn comes. */
-    Batch<LogRow> buildLogs(List<LogRow> rows, ReferenceResolver refs, boolean lookedUp) {
-        ReferenceResolver.Missing missing = lookedUp ? null : refs.missing(rows);
-        if (missing != null && !missing.none()) {
-            return new Batch<>(rows, missing);
-        }
-        Batch<LogRow> batch = new Batch<>(rows, null);
-        for (LogRow log : rows) {
-            refs.resolve(log);
-            if (log.projectHere == null && log.requestId != null) {
-                batch.withoutProject.add(log);
-            } else if (log.projectHere != null && log.requestId != null) {
-                batch.kept.add(log);
-            }
-        }
-        batch.arrays = arrays(batch.kept, LOGS_COLUMNS);
-        return batch;
-    }
-
     /** Inserts the batch's logs whose request was restored or found and has no log yet; one per request. */
-    Uni<Void> restoreLogs(Batch<LogRow> batch, RequestIds ids, RestoreReport report) {
+    Uni<Void> restoreLogs(List<LogRow> batch, ReferenceResolver refs, RequestIds ids, RestoreReport report) {
         String kind = BackupFormat.USAGE_LOGS;
-        Uni<Integer> inserted = batch.kept.isEmpty() ? Uni.createFrom().item(0) : insertLogs(batch, ids);
-        return inserted.chain(count -> warnMissingProjects(batch.withoutProject, ids, report).invoke(() -> {
-            report.kind(kind).created += count;
-            report.kind(kind).skipped += batch.rows.size() - count;
-        }));
+        return refs.prepare(batch).chain(() -> {
+            List<LogRow> logs = new ArrayList<>(batch.size());
+            List<LogRow> withoutProject = new ArrayList<>();
+            for (LogRow log : batch) {
+                refs.resolve(log);
+                if (log.projectHere == null && log.requestId != null) {
+                    withoutProject.add(log);
+                } else if (log.projectHere != null && log.requestId != null) {
+                    logs.add(log);
+                }
+            }
+            Uni<Integer> inserted = logs.isEmpty() ? Uni.createFrom().item(0) : insertLogs(logs, ids);
+            return inserted.chain(count -> warnMissingProjects(withoutProject, ids, report).invoke(() -> {
+                report.kind(kind).created += count;
+                report.kind(kind).skipped += batch.size() - count;
+            }));
+        });
     }
 
     /**
@@ -349,8 +294,7 @@ class UsageRestore {
      * request this restore inserted and gave no log yet; for the others, asks first which have none,
      * with their places and request ids only.
      */
-    private static Uni<Integer> insertLogs(Batch<LogRow> batch, RequestIds ids) {
-        List<LogRow> logs = batch.kept;
+    private static Uni<Integer> insertLogs(List<LogRow> logs, RequestIds ids) {
         List<LogRow> direct = new ArrayList<>(logs.size());
         List<LogRow> ask = new ArrayList<>();
         Set<Long> batchHas = new HashSet<>(); // ids here this batch already gives a log
@@ -387,13 +331,7 @@ class UsageRestore {
                 return Uni.createFrom().item(0);
             }
             write.forEach(log -> ids.logged(log.requestHere));
-            if (write.size() < logs.size()) {
-                return update(UsageRestoreStatements.LOGS_SQL, arrays(write, LOGS_COLUMNS));
-            }
-            // All of them: the arrays built ahead, with their request ids here (the first column) known now.
-            Object[] arrays = batch.arrays.clone();
-            arrays[LOGS_REQUEST_HERE] = write.stream().map(log -> log.requestHere).toArray(Long[]::new);
-            return update(UsageRestoreStatements.LOGS_SQL, arrays);
+            return update(UsageRestoreStatements.LOGS_SQL, arrays(write, LOGS_COLUMNS));
         });
     }
 
