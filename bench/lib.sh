@@ -101,10 +101,10 @@ gql() {
 # the service's log (a grep of a small file every 0.1 s) rather than asking PostgreSQL: a psql per
 # poll took about 25 ms of CPU plus a backend's start, some 4 s of a 2-core machine's CPU per run.
 auto_backup() {
-  local log=/tmp/bench-service-$db.log before start
-  before=$(grep -c 'auto-backup: \(done\|failed\) ' "$log" || true)
+  local log=/tmp/bench-service-$db.log ended='auto-backup: \(done\|failed\) ' before start
+  before=$(grep -c "$ended" "$log" || true)
   start=$(date +%s.%N)
   gql 'mutation { triggerAutoBackup { success message } }' | grep -q '"success":true'
-  while [ "$(grep -c 'auto-backup: \(done\|failed\) ' "$log" || true)" = "$before" ]; do sleep 0.1; done
+  while [ "$(grep -c "$ended" "$log" || true)" = "$before" ]; do sleep 0.1; done
   echo "$(date +%s.%N) - $start" | bc
 }

@@ -29,7 +29,6 @@ import io.smallrye.common.vertx.VertxContext;
 import io.smallrye.mutiny.CompositeException;
 import gateway.backup.worker.Workers;
 import io.netty.buffer.ByteBuf;
-import io.netty.buffer.ByteBufUtil;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.mutiny.infrastructure.Infrastructure;
 import io.vertx.core.Context;
@@ -462,11 +461,7 @@ public class AutoBackupRunner {
             inFlight = CompletableFuture.runAsync(() -> {
                 try {
                     for (ByteBuf bytes : chunks) {
-                        if (bytes.hasArray()) {
-                            out.write(bytes.array(), bytes.arrayOffset() + bytes.readerIndex(), bytes.readableBytes());
-                        } else {
-                            out.write(ByteBufUtil.getBytes(bytes));
-                        }
+                        bytes.getBytes(bytes.readerIndex(), out, bytes.readableBytes()); // a heap buffer's array, uncopied
                     }
                 } catch (IOException e) {
                     throw new UncheckedIOException(e);

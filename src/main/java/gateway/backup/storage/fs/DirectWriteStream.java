@@ -72,7 +72,10 @@ final class DirectWriteStream extends OutputStream {
         this.check = take();
     }
 
-    /** Whether O_DIRECT can be used with this alignment (a power of two, at most {@link #MAX_ALIGNMENT}). */
+    /**
+     * Whether O_DIRECT can be used with this alignment: a power of two, at most {@link #MAX_ALIGNMENT},
+     * so that it divides {@link #BLOCK_SIZE} and every full block is aligned.
+     */
     static boolean usable(long alignment) {
         return alignment >= 512 && alignment <= MAX_ALIGNMENT && Long.bitCount(alignment) == 1;
     }
@@ -148,7 +151,7 @@ final class DirectWriteStream extends OutputStream {
                 throw new StorageException(where + " read back from the disk differs from what was written at byte "
                         + (at + differs) + "; nothing was kept");
             }
-            full.clear().limit(blockSize());
+            full.clear().limit(BLOCK_SIZE);
             return full;
         } catch (IOException e) {
             throw new UncheckedIOException(e);
@@ -167,18 +170,14 @@ final class DirectWriteStream extends OutputStream {
         }
     }
 
-    private int blockSize() {
-        return BLOCK_SIZE / alignment * alignment;
-    }
-
     /** A free buffer, aligned, limited to one block. */
     private ByteBuffer take() {
         ByteBuffer kept = FREE.poll();
         ByteBuffer aligned = kept == null ? null : kept.clear().alignedSlice(alignment);
-        if (aligned == null || aligned.capacity() < blockSize()) { // none kept, or kept for another alignment
+        if (aligned == null || aligned.capacity() < BLOCK_SIZE) { // none kept, or kept for another alignment
             aligned = ByteBuffer.allocateDirect(BLOCK_SIZE + MAX_ALIGNMENT).alignedSlice(alignment);
         }
-        return aligned.limit(blockSize());
+        return aligned.limit(BLOCK_SIZE);
     }
 
     /** Keeps a buffer for the next file. */

@@ -81,14 +81,14 @@ public final class FsStorage implements BackupStorage {
                 try {
                     FileChannel channel = FileChannel.open(temp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE,
                             StandardOpenOption.READ, ExtendedOpenOption.DIRECT);
-                    return new PendingFsFile(channel, temp, target,
+                    return new PendingFsFile(channel, temp, target, where,
                             new DirectWriteStream(channel, (int) alignment, where, () -> beforeReadBack.accept(temp)));
                 } catch (IOException | UnsupportedOperationException e) {
                     Files.deleteIfExists(temp); // the file system refused O_DIRECT (EINVAL): write through the cache
                 }
             }
             FileChannel channel = FileChannel.open(temp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
-            return new PendingFsFile(channel, temp, target, null);
+            return new PendingFsFile(channel, temp, target, where, null);
         } catch (IOException e) {
             throw new StorageException("Cannot create " + name + " in " + describe() + ": " + e.getClass().getSimpleName()
                     + "; check that the directory exists and is writable", e);
@@ -169,14 +169,16 @@ public final class FsStorage implements BackupStorage {
         private final CountingStream out;
         private boolean finished;
 
-        /** @param direct the O_DIRECT writer of {@code channel}, or null to write through the page cache */
-        PendingFsFile(FileChannel channel, Path temp, Path target, DirectWriteStream direct) {
+        /**
+         * @param where  the file and storage, for messages
+         * @param direct the O_DIRECT writer of {@code channel}, or null to write through the page cache
+         */
+        PendingFsFile(FileChannel channel, Path temp, Path target, String where, DirectWriteStream direct) {
             this.channel = channel;
             this.temp = temp;
             this.target = target;
             this.direct = direct;
-            this.out = new CountingStream(direct != null ? direct : Channels.newOutputStream(channel),
-                    target.getFileName() + " in " + describe());
+            this.out = new CountingStream(direct != null ? direct : Channels.newOutputStream(channel), where);
         }
 
         @Override
