@@ -74,8 +74,18 @@ public final class UsageRestoreStatements {
                 .replaceWithVoid();
     }
 
-    /** Whether any request here falls in the time range $1 to $2; if none, the batch needs no probe. */
-    public static final String ANY_IN_RANGE_SQL = "select exists (select 1 from requests r where r.created_at between $1 and $2)";
+    /**
+     * A setting of the transaction: a batch sent straight away found a request here in its time range,
+     * so the batches sent after it, before its answer came, must not insert either.
+     */
+    private static final String FOUND_IN_RANGE = "'gateway_backup.restore_found_in_range'";
+
+    /**
+     * Whether any request here falls in the time range $1 to $2; if none, the batch needs no probe. Clears
+     * {@link #FOUND_IN_RANGE}: the batch is checked here, before it is inserted.
+     */
+    public static final String ANY_IN_RANGE_SQL = "select exists (select 1 from requests r where r.created_at between $1 and $2) "
+            + "from (select set_config(" + FOUND_IN_RANGE + ", 'off', true)) cleared";
 
     /** The probe's arrays: a request's place, old id, match columns and fingerprint. */
     public static final List<Column> PROBE_PARAMETERS = all(REQUEST_MATCH_COLUMNS, FINGERPRINT_COLUMNS);
@@ -111,14 +121,31 @@ public final class UsageRestoreStatements {
     public static final List<Column> INSERT_PARAMETERS = all(REQUEST_KEY_COLUMNS, REQUEST_COLUMNS);
 
     /** Inserts requests (none of them here), ids from the sequence in file order; answers those ids (one bigint array). */
-    public static final String INSERT_SQL = "/* restore usage requests */ with "
-            // The sequence's name once per statement: as an expression of each row it took a tenth of PostgreSQL's time.
-            + "s as materialized (select pg_get_serial_sequence('requests', 'id')::regclass as seq), "
-            + "fresh as materialized (select nextval((select seq from s)) as new_id, f.* from "
-            + unnest(1, INSERT_PARAMETERS) + " f order by f.ord), "
-            + "inserted as (insert into requests (id, " + names(REQUEST_COLUMNS, "") + ") select new_id, "
-            + names(REQUEST_COLUMNS, "fresh.") + " from fresh) "
-            + "select coalesce(array_agg(new_id order by ord), '{}') from fresh";
+    public static final String INSERT_SQL = insertRequests(false);
+
+    /**
+     * As {@link #INSERT_SQL}, with the batch's first and last time as $1 and $2 before its arrays, when no
+     * request here falls in that range and no batch sent before found one ({@link #FOUND_IN_RANGE}); else
+     * inserts nothing and sets it. Answers whether it inserted (boolean), then the ids. Sent without waiting
+     * for the batch before's answer, it makes the check that would otherwise be a round trip of its own.
+     */
+    public static final String INSERT_IF_NONE_IN_RANGE_SQL = insertRequests(true);
+
+    private static String insertRequests(boolean ifNoneInRange) {
+        return "/* restore usage requests */ with "
+                // The sequence's name once per statement: as an expression of each row it took a tenth of PostgreSQL's time.
+                + "s as materialized (select pg_get_serial_sequence('requests', 'id')::regclass as seq), "
+                + (ifNoneInRange ? "g as materialized (select current_setting(" + FOUND_IN_RANGE + ", true) is distinct from 'on' "
+                        + "and not exists (select 1 from requests r where r.created_at between $1 and $2) as none), " : "")
+                + "fresh as materialized (select nextval((select seq from s)) as new_id, f.* from "
+                + unnest(ifNoneInRange ? 3 : 1, INSERT_PARAMETERS) + " f" + (ifNoneInRange ? " where (select none from g)" : "")
+                + " order by f.ord), "
+                + "inserted as (insert into requests (id, " + names(REQUEST_COLUMNS, "") + ") select new_id, "
+                + names(REQUEST_COLUMNS, "fresh.") + " from fresh) "
+                + "select " + (ifNoneInRange ? "case when (select none from g) then true "
+                        + "else set_config(" + FOUND_IN_RANGE + ", 'on', true) = '' end, " : "")
+                + "coalesce(array_agg(new_id order by ord), '{}') from fresh";
+    }
 
     /** Maps old request ids $1 → ids here $2 (bigint arrays) in the table; an old id mapped stays as it is. */
     public static final String MAP_SQL = "insert into restore_request_ids (old_id, new_id) "

@@ -126,6 +126,14 @@ class UsageRestore {
 
     private static final List<Column<LogRow>> LOGS_COLUMNS = columns(UsageRestoreStatements.LOGS_PARAMETERS, LOG_VALUES);
 
+    /** What the request batches of one restore have told the next ones. */
+    static final class RequestBatches {
+        /** Old ids of the batch in flight. */
+        private Set<Long> sending = Set.of();
+        /** A batch found requests here in its time range: check each batch before inserting it, until one finds none. */
+        private boolean probing;
+    }
+
     /** The batch as one typed array per column. */
     private static <R> Object[] arrays(List<R> rows, List<Column<R>> columns) {
         Object[] arrays = new Object[columns.size()];
@@ -152,59 +160,103 @@ class UsageRestore {
         return Panache.getSession().chain(UsageRestoreStatements::begin);
     }
 
-    Uni<Void> restoreRequests(List<RequestRow> batch, ReferenceResolver refs, RequestIds ids, RestoreReport report) {
+    /**
+     * Restores a batch of requests; returns once it is sent (and the batch before is done), with its
+     * answer handled later by {@code inFlight}. While the batches before found no request here in their
+     * time range, the batch is sent straight away with the insert that checks that itself
+     * ({@link UsageRestoreStatements#INSERT_IF_NONE_IN_RANGE_SQL}); once one did (restoring onto rows
+     * already here), each batch is checked, then probed, then inserted, one after the other.
+     */
+    Uni<Void> restoreRequests(List<RequestRow> batch, ReferenceResolver refs, RequestIds ids, InFlight inFlight,
+            RequestBatches batches, RestoreReport report) {
         String kind = BackupFormat.USAGE_REQUESTS;
-        return refs.prepare(batch).chain(() -> {
-            List<RequestRow> requests = new ArrayList<>(batch.size());
-            for (RequestRow request : batch) {
-                if (!resolve(request, refs, report)) {
-                    report.skipped(kind);
-                } else if (ids.get(request.id) != null) {
-                    // Already mapped: a newer file of the chain brought it first (RestoreService reads
-                    // chains newest first), perhaps with another status.
-                    report.kind(kind).skipped++;
-                } else {
-                    requests.add(request);
+        return refs.prepare(batch)
+                // An old id of the batch in flight: its mapping is needed to see this one is the same request.
+                .chain(() -> batch.stream().anyMatch(r -> batches.sending.contains(r.id)) ? inFlight.settled()
+                        : Uni.createFrom().voidItem())
+                .chain(() -> {
+                    List<RequestRow> requests = new ArrayList<>(batch.size());
+                    for (RequestRow request : batch) {
+                        if (!resolve(request, refs, report)) {
+                            report.skipped(kind);
+                        } else if (ids.get(request.id) != null) {
+                            // Already mapped: a newer file of the chain brought it first (RestoreService reads
+                            // chains newest first), perhaps with another status.
+                            report.kind(kind).skipped++;
+                        } else {
+                            requests.add(request);
+                        }
+                    }
+                    batches.sending = new HashSet<>();
+                    if (requests.isEmpty()) {
+                        return Uni.createFrom().voidItem();
+                    }
+                    requests.forEach(request -> batches.sending.add(request.id));
+                    // The batch's first and last time.
+                    OffsetDateTime[] range = {requests.get(0).createdAt, requests.get(0).createdAt};
+                    for (RequestRow request : requests) {
+                        range[0] = request.createdAt.isBefore(range[0]) ? request.createdAt : range[0];
+                        range[1] = request.createdAt.isAfter(range[1]) ? request.createdAt : range[1];
+                    }
+                    if (batches.probing) {
+                        return inFlight.settled().chain(() -> checkedThenInserted(requests, range, ids, batches, report));
+                    }
+                    Object[] arrays = arrays(requests, INSERT_COLUMNS);
+                    Object[] parameters = new Object[arrays.length + 2];
+                    System.arraycopy(range, 0, parameters, 0, 2);
+                    System.arraycopy(arrays, 0, parameters, 2, arrays.length);
+                    return inFlight.send(select(UsageRestoreStatements.INSERT_IF_NONE_IN_RANGE_SQL, parameters), rows -> {
+                        Object[] row = rows.next();
+                        if (!(Boolean) row[0]) {
+                            // A request here in its range (or a batch before this one's found one): from now on,
+                            // check each batch first.
+                            batches.probing = true;
+                            return checkedThenInserted(requests, range, ids, batches, report);
+                        }
+                        return inserted(requests, requests, (Long[]) row[1], ids, report);
+                    });
+                });
+    }
+
+    /** Which requests of the batch are here already (probed only when any is in its time range), then the others inserted. */
+    private static Uni<Void> checkedThenInserted(List<RequestRow> requests, OffsetDateTime[] range, RequestIds ids,
+            RequestBatches batches, RestoreReport report) {
+        return select(UsageRestoreStatements.ANY_IN_RANGE_SQL, new Object[] {range[0], range[1]})
+                .chain(found -> {
+                    batches.probing = (Boolean) found.next()[0];
+                    return batches.probing ? probe(requests, range, ids) : Uni.createFrom().item(requests);
+                })
+                .chain(fresh -> fresh.isEmpty() ? inserted(requests, fresh, new Long[0], ids, report)
+                        : select(UsageRestoreStatements.INSERT_SQL, arrays(fresh, INSERT_COLUMNS))
+                                .chain(rows -> inserted(requests, fresh, (Long[]) rows.next()[0], ids, report)));
+    }
+
+    /** The batch's {@code fresh} requests were inserted with ids {@code here}: mapped, counted, their warnings given. */
+    private static Uni<Void> inserted(List<RequestRow> requests, List<RequestRow> fresh, Long[] here, RequestIds ids,
+            RestoreReport report) {
+        List<Long> spilled = new ArrayList<>();
+        map(fresh, here, true, ids, spilled);
+        // The requests found here were mapped by the probe; only the mappings memory could not hold are left.
+        return mapInTable(spilled).invoke(() -> {
+            String kind = BackupFormat.USAGE_REQUESTS;
+            report.kind(kind).created += fresh.size();
+            report.kind(kind).skipped += requests.size() - fresh.size();
+            // Warnings of the requests inserted, in file order.
+            for (RequestRow request : fresh) {
+                if (request.warnings != null) {
+                    request.warnings.forEach(report::warn);
                 }
             }
-            if (requests.isEmpty()) {
-                return Uni.createFrom().voidItem();
-            }
-            // The batch's first and last time.
-            OffsetDateTime[] range = {requests.get(0).createdAt, requests.get(0).createdAt};
-            for (RequestRow request : requests) {
-                range[0] = request.createdAt.isBefore(range[0]) ? request.createdAt : range[0];
-                range[1] = request.createdAt.isAfter(range[1]) ? request.createdAt : range[1];
-            }
-            List<Long> spilled = new ArrayList<>();
-            return select(UsageRestoreStatements.ANY_IN_RANGE_SQL, new Object[] {range[0], range[1]})
-                    .chain(found -> (Boolean) found.next()[0] ? probe(requests, range, ids, spilled)
-                            : Uni.createFrom().item(requests))
-                    .chain(fresh -> (fresh.isEmpty() ? Uni.createFrom().voidItem()
-                            : select(UsageRestoreStatements.INSERT_SQL, arrays(fresh, INSERT_COLUMNS))
-                                    .invoke(rows -> map(fresh, (Long[]) rows.next()[0], true, ids, spilled)).replaceWithVoid())
-                            .chain(() -> mapInTable(spilled))
-                            .invoke(() -> {
-                                report.kind(kind).created += fresh.size();
-                                report.kind(kind).skipped += requests.size() - fresh.size();
-                                // Warnings of the requests inserted, in file order.
-                                for (RequestRow request : fresh) {
-                                    if (request.warnings != null) {
-                                        request.warnings.forEach(report::warn);
-                                    }
-                                }
-                            }));
         });
     }
 
     /** The requests of the batch not found here, in file order; those found are mapped to theirs. */
-    private static Uni<List<RequestRow>> probe(List<RequestRow> requests, OffsetDateTime[] range, RequestIds ids,
-            List<Long> spilled) {
+    private static Uni<List<RequestRow>> probe(List<RequestRow> requests, OffsetDateTime[] range, RequestIds ids) {
         Object[] arrays = arrays(requests, PROBE_COLUMNS);
         Object[] parameters = new Object[arrays.length + 2];
         System.arraycopy(range, 0, parameters, 0, 2);
         System.arraycopy(arrays, 0, parameters, 2, arrays.length);
-        return select(UsageRestoreStatements.PROBE_SQL, parameters).map(rows -> {
+        return select(UsageRestoreStatements.PROBE_SQL, parameters).chain(rows -> {
             Long[] matches = (Long[]) rows.next()[0];
             List<RequestRow> fresh = new ArrayList<>();
             List<RequestRow> found = new ArrayList<>();
@@ -217,8 +269,9 @@ class UsageRestore {
                     foundIds.add(matches[i]);
                 }
             }
+            List<Long> spilled = new ArrayList<>();
             map(found, foundIds.toArray(Long[]::new), false, ids, spilled);
-            return fresh;
+            return mapInTable(spilled).replaceWith(fresh);
         });
     }
 
@@ -267,8 +320,13 @@ class UsageRestore {
         return true;
     }
 
-    /** Inserts the batch's logs whose request was restored or found and has no log yet; one per request. */
-    Uni<Void> restoreLogs(List<LogRow> batch, ReferenceResolver refs, RequestIds ids, RestoreReport report) {
+    /**
+     * Inserts the batch's logs whose request was restored or found and has no log yet; one per request.
+     * Returns once the insert is sent (and the batch before is done), its answer counted later by
+     * {@code inFlight}; a batch with logs whose project is missing is written, then checked for warnings,
+     * before the next one.
+     */
+    Uni<Void> restoreLogs(List<LogRow> batch, ReferenceResolver refs, RequestIds ids, InFlight inFlight, RestoreReport report) {
         String kind = BackupFormat.USAGE_LOGS;
         return refs.prepare(batch).chain(() -> {
             List<LogRow> logs = new ArrayList<>(batch.size());
@@ -281,20 +339,31 @@ class UsageRestore {
                     logs.add(log);
                 }
             }
-            Uni<Integer> inserted = logs.isEmpty() ? Uni.createFrom().item(0) : insertLogs(logs, ids);
-            return inserted.chain(count -> warnMissingProjects(withoutProject, ids, report).invoke(() -> {
-                report.kind(kind).created += count;
-                report.kind(kind).skipped += batch.size() - count;
-            }));
+            return logsToWrite(logs, ids).chain(write -> {
+                write.forEach(log -> ids.logged(log.requestHere));
+                Uni<Integer> insert = write.isEmpty() ? Uni.createFrom().item(0)
+                        : update(UsageRestoreStatements.LOGS_SQL, arrays(write, LOGS_COLUMNS));
+                Function<Integer, Uni<Void>> counted = count -> {
+                    report.kind(kind).created += count;
+                    report.kind(kind).skipped += batch.size() - count;
+                    return Uni.createFrom().voidItem();
+                };
+                if (withoutProject.isEmpty()) {
+                    return inFlight.send(insert, counted);
+                }
+                // Whether their requests have a log must be asked once this batch's are written, and no later one's.
+                return inFlight.settled().chain(() -> insert).chain(count -> warnMissingProjects(withoutProject, ids, report)
+                        .chain(() -> counted.apply(count)));
+            });
         });
     }
 
     /**
-     * Inserts the first log of each request restored or found here that has none: straight away for a
-     * request this restore inserted and gave no log yet; for the others, asks first which have none,
-     * with their places and request ids only.
+     * The first log of each request restored or found here that has none, in file order: straight away
+     * for a request this restore inserted (it knows which it gave one); for the others, asks first which
+     * have none, with their places and request ids only.
      */
-    private static Uni<Integer> insertLogs(List<LogRow> logs, RequestIds ids) {
+    private static Uni<List<LogRow>> logsToWrite(List<LogRow> logs, RequestIds ids) {
         List<LogRow> direct = new ArrayList<>(logs.size());
         List<LogRow> ask = new ArrayList<>();
         Set<Long> batchHas = new HashSet<>(); // ids here this batch already gives a log
@@ -305,33 +374,33 @@ class UsageRestore {
                     ask.add(log); // looked up in the table
                 }
             } else if (batchHas.add(log.requestHere)) {
-                (ids.mayHaveLog(log.requestId, log.requestHere) ? ask : direct).add(log);
+                Boolean hasLog = ids.hasLog(log.requestId, log.requestHere);
+                if (hasLog == null) {
+                    ask.add(log);
+                } else if (!hasLog) {
+                    direct.add(log);
+                }
             }
         }
-        Uni<List<LogRow>> targets = ask.isEmpty() ? Uni.createFrom().item(direct)
-                : select(UsageRestoreStatements.LOG_TARGETS_SQL, arrays(ask, LOG_TARGETS_COLUMNS)).map(rows -> {
-                    Object[] row = rows.next();
-                    Integer[] places = (Integer[]) row[0];
-                    Long[] here = (Long[]) row[1];
-                    List<LogRow> answered = new ArrayList<>(places.length);
-                    int next = 0;
-                    for (LogRow log : ask) { // both in file order
-                        if (next < places.length && places[next] == log.index) {
-                            if (log.requestHere != null || batchHas.add(here[next])) {
-                                log.requestHere = here[next];
-                                answered.add(log);
-                            }
-                            next++;
-                        }
+        if (ask.isEmpty()) {
+            return Uni.createFrom().item(direct);
+        }
+        return select(UsageRestoreStatements.LOG_TARGETS_SQL, arrays(ask, LOG_TARGETS_COLUMNS)).map(rows -> {
+            Object[] row = rows.next();
+            Integer[] places = (Integer[]) row[0];
+            Long[] here = (Long[]) row[1];
+            List<LogRow> answered = new ArrayList<>(places.length);
+            int next = 0;
+            for (LogRow log : ask) { // both in file order
+                if (next < places.length && places[next] == log.index) {
+                    if (log.requestHere != null || batchHas.add(here[next])) {
+                        log.requestHere = here[next];
+                        answered.add(log);
                     }
-                    return inFileOrder(direct, answered);
-                });
-        return targets.chain(write -> {
-            if (write.isEmpty()) {
-                return Uni.createFrom().item(0);
+                    next++;
+                }
             }
-            write.forEach(log -> ids.logged(log.requestHere));
-            return update(UsageRestoreStatements.LOGS_SQL, arrays(write, LOGS_COLUMNS));
+            return inFileOrder(direct, answered);
         });
     }
 

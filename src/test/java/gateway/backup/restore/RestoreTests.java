@@ -372,6 +372,68 @@ class RestoreTests {
         assertEquals(before, everything(), "and a second time adds nothing");
     }
 
+    /** A file of {@code count} requests (ids 100000 on, one second apart), each with one usage log. */
+    static ObjectNode fixtureWithLoggedRequests(int count) throws Exception {
+        ObjectNode file = fixtureWithMoreRequests(count, (request, i) -> request.put("external_id", "ext-" + i));
+        ArrayNode logs = (ArrayNode) file.get("usage_logs");
+        ObjectNode template = (ObjectNode) logs.get(0);
+        for (int i = 0; i < count; i++) {
+            logs.add(template.deepCopy().put("request_id", 100_000 + i).put("prompt_tokens", 10_000 + i));
+        }
+        return file;
+    }
+
+    @Test
+    void shouldInsertOnlyTheMissingRequestsWhenBatchesHereAndMissingAlternate() throws Exception {
+        // Batches of a few requests (the tests' 2 KiB). A batch is sent before the one before is answered
+        // while none finds requests here in its time range; runs of missing and present requests make one
+        // find some with the next already sent, and make the restore return to sending straight away.
+        byte[] body = JSON.writeValueAsBytes(fixtureWithLoggedRequests(500));
+        restoreOk(body, SKIP_ALL);
+        String restored = everything();
+        // Kept: the first ten, two in the middle, ten later on; the others go.
+        String gone = "external_id like 'ext-%' and not (substr(external_id, 5)::int < 10 "
+                + "or substr(external_id, 5)::int in (200, 201) or substr(external_id, 5)::int between 350 and 359)";
+        db.execute("delete from usage_logs where request_id in (select id from requests where " + gone + ")");
+        db.execute("delete from requests where " + gone);
+        assertEquals(3 + 22, db.count("requests"));
+        String highest = db.column("select max(id) from requests").get(0);
+
+        JsonNode report = restoreOk(body, SKIP_ALL);
+        assertEquals(478, counted(report, "usage_requests", "created"), report.toString());
+        assertEquals(25, counted(report, "usage_requests", "skipped"), report.toString());
+        assertEquals(478, counted(report, "usage_logs", "created"), report.toString());
+        assertEquals(restored, everything(), "every request and its log as the first restore left them");
+        assertEquals(List.of("0"), db.column("select count(*) from (select request_id from usage_logs group by 1 having count(*) > 1) t"));
+        assertEquals(db.column("select external_id from requests where id > " + highest + " order by created_at"),
+                db.column("select external_id from requests where id > " + highest + " order by id"),
+                "ids given in file order, also to batches inserted after one was found here");
+    }
+
+    @Test
+    void shouldRollBackWhenPostgreSqlRefusesABatchWithTheNextOneAlreadySent() throws Exception {
+        ObjectNode file = fixtureWithLoggedRequests(500);
+        ((ObjectNode) file.get("usage_requests").get(3 + 260)).put("external_id", "refused");
+        ((ObjectNode) file.get("usage_logs").get(3 + 400)).put("prompt_tokens", -7);
+        byte[] body = JSON.writeValueAsBytes(file);
+        for (String check : List.of("alter table requests add constraint refused check (external_id <> 'refused')",
+                "alter table usage_logs add constraint refused check (prompt_tokens <> -7)")) {
+            db.execute(check);
+            try {
+                Response response = importFile(body, SKIP_ALL);
+                assertEquals(500, response.statusCode(), response.asString());
+                assertTrue(response.asString().contains("rolled back"), response.asString());
+                for (String table : List.of("channels", "projects", "api_keys", "requests", "usage_logs")) {
+                    assertEquals(0, db.count(table), table + " is as before: " + check);
+                }
+            } finally {
+                db.execute("alter table " + check.split(" ")[2] + " drop constraint refused");
+            }
+        }
+        restoreOk(body, SKIP_ALL);
+        assertEquals(503, db.count("requests"), "and the connections left are fine");
+    }
+
     @Test
     void shouldRollBackEverythingWhenTheDatabaseConnectionIsLost() throws Exception {
         byte[] body = JSON.writeValueAsBytes(fixtureWithMoreRequests(50_000, (request, i) -> { }));
