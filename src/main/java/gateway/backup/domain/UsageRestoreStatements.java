@@ -74,18 +74,8 @@ public final class UsageRestoreStatements {
                 .replaceWithVoid();
     }
 
-    /**
-     * A setting of the transaction: a batch sent straight away found a request here in its time range,
-     * so the batches sent after it, before its answer came, must not insert either.
-     */
-    private static final String FOUND_IN_RANGE = "'gateway_backup.restore_found_in_range'";
-
-    /**
-     * Whether any request here falls in the time range $1 to $2; if none, the batch needs no probe. Clears
-     * {@link #FOUND_IN_RANGE}: the batch is checked here, before it is inserted.
-     */
-    public static final String ANY_IN_RANGE_SQL = "select exists (select 1 from requests r where r.created_at between $1 and $2) "
-            + "from (select set_config(" + FOUND_IN_RANGE + ", 'off', true)) cleared";
+    /** Whether any request here falls in the time range $1 to $2; if none, the batch needs no probe. */
+    public static final String ANY_IN_RANGE_SQL = "select exists (select 1 from requests r where r.created_at between $1 and $2)";
 
     /** The probe's arrays: a request's place, old id, match columns and fingerprint. */
     public static final List<Column> PROBE_PARAMETERS = all(REQUEST_MATCH_COLUMNS, FINGERPRINT_COLUMNS);
@@ -125,9 +115,8 @@ public final class UsageRestoreStatements {
 
     /**
      * As {@link #INSERT_SQL}, with the batch's first and last time as $1 and $2 before its arrays, when no
-     * request here falls in that range and no batch sent before found one ({@link #FOUND_IN_RANGE}); else
-     * inserts nothing and sets it. Answers whether it inserted (boolean), then the ids. Sent without waiting
-     * for the batch before's answer, it makes the check that would otherwise be a round trip of its own.
+     * request here falls in that range; else inserts nothing. Answers whether it inserted (boolean), then
+     * the ids: the check {@link #ANY_IN_RANGE_SQL} makes, without a round trip of its own.
      */
     public static final String INSERT_IF_NONE_IN_RANGE_SQL = insertRequests(true);
 
@@ -135,15 +124,14 @@ public final class UsageRestoreStatements {
         return "/* restore usage requests */ with "
                 // The sequence's name once per statement: as an expression of each row it took a tenth of PostgreSQL's time.
                 + "s as materialized (select pg_get_serial_sequence('requests', 'id')::regclass as seq), "
-                + (ifNoneInRange ? "g as materialized (select current_setting(" + FOUND_IN_RANGE + ", true) is distinct from 'on' "
-                        + "and not exists (select 1 from requests r where r.created_at between $1 and $2) as none), " : "")
+                + (ifNoneInRange ? "g as materialized (select not exists "
+                        + "(select 1 from requests r where r.created_at between $1 and $2) as none), " : "")
                 + "fresh as materialized (select nextval((select seq from s)) as new_id, f.* from "
                 + unnest(ifNoneInRange ? 3 : 1, INSERT_PARAMETERS) + " f" + (ifNoneInRange ? " where (select none from g)" : "")
                 + " order by f.ord), "
                 + "inserted as (insert into requests (id, " + names(REQUEST_COLUMNS, "") + ") select new_id, "
                 + names(REQUEST_COLUMNS, "fresh.") + " from fresh) "
-                + "select " + (ifNoneInRange ? "case when (select none from g) then true "
-                        + "else set_config(" + FOUND_IN_RANGE + ", 'on', true) = '' end, " : "")
+                + "select " + (ifNoneInRange ? "(select none from g), " : "")
                 + "coalesce(array_agg(new_id order by ord), '{}') from fresh";
     }
 

@@ -183,17 +183,15 @@ public class RestoreService {
         RequestIds ids = new RequestIds(requestIdRuns);
         List<Index> newestFirst = new ArrayList<>(indexes);
         Collections.reverse(newestFirst);
-        InFlight inFlight = new InFlight();
         UsageRestore.RequestBatches requestBatches = new UsageRestore.RequestBatches();
         Uni<Void> chain = usage.begin();
         for (Index index : newestFirst) {
             chain = chain.chain(() -> restoreUsageSection(context, progress, index, BackupFormat.USAGE_REQUESTS,
-                    UsageReader::requests, batch -> usage.restoreRequests(batch, refs, ids, inFlight, requestBatches, report),
-                    inFlight));
+                    UsageReader::requests, batch -> usage.restoreRequests(batch, refs, ids, requestBatches, report)));
         }
         for (Index index : newestFirst) {
             chain = chain.chain(() -> restoreUsageSection(context, progress, index, BackupFormat.USAGE_LOGS,
-                    UsageReader::logs, batch -> usage.restoreLogs(batch, refs, ids, inFlight, report), inFlight));
+                    UsageReader::logs, batch -> usage.restoreLogs(batch, refs, ids, report)));
         }
         return chain;
     }
@@ -268,11 +266,10 @@ public class RestoreService {
 
     /**
      * A usage section: read into rows on a worker, written on the context, pipelined: while one
-     * batch is written, the worker already reads the next, and the one after is sent while PostgreSQL
-     * runs the one before ({@link InFlight}); the section ends once every batch sent is answered.
+     * batch is written, the worker already reads the next (at most two batches in memory).
      */
     private <R extends UsageReader.Row> Uni<Void> restoreUsageSection(Context context, JobProgress progress, Index index,
-            String name, Opener<R> opener, Function<List<R>, Uni<Void>> handle, InFlight inFlight) {
+            String name, Opener<R> opener, Function<List<R>, Uni<Void>> handle) {
         if (!index.has(name)) {
             return Uni.createFrom().voidItem();
         }
@@ -285,10 +282,6 @@ public class RestoreService {
             return batches.onItem().transformToUniAndConcatenate(batch -> unlessShuttingDown(handle, batch)
                             .invoke(() -> progress.rows(batch.size())))
                     .collect().last().replaceWithVoid()
-                    // Every batch sent is answered before the transaction ends, also when a batch failed:
-                    // an answer's handling after the rollback would write outside the transaction.
-                    .onFailure().call(failure -> inFlight.settled().onFailure().recoverWithNull())
-                    .chain(inFlight::settled)
                     // The read ahead may still be running: the reader is closed only once it is done.
                     .eventually(() -> ahead.settled().chain(() -> Workers.blocking(context, () -> {
                         reader.close();

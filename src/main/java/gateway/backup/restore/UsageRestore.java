@@ -128,8 +128,6 @@ class UsageRestore {
 
     /** What the request batches of one restore have told the next ones. */
     static final class RequestBatches {
-        /** Old ids of the batch in flight. */
-        private Set<Long> sending = Set.of();
         /** A batch found requests here in its time range: check each batch before inserting it, until one finds none. */
         private boolean probing;
     }
@@ -161,61 +159,53 @@ class UsageRestore {
     }
 
     /**
-     * Restores a batch of requests; returns once it is sent (and the batch before is done), with its
-     * answer handled later by {@code inFlight}. While the batches before found no request here in their
-     * time range, the batch is sent straight away with the insert that checks that itself
-     * ({@link UsageRestoreStatements#INSERT_IF_NONE_IN_RANGE_SQL}); once one did (restoring onto rows
-     * already here), each batch is checked, then probed, then inserted, one after the other.
+     * Restores a batch of requests. While the batches before found no request here in their time range,
+     * the batch goes straight to the insert that checks that itself
+     * ({@link UsageRestoreStatements#INSERT_IF_NONE_IN_RANGE_SQL}): one statement, where checking first
+     * took a round trip of its own per batch. Once one found some (restoring onto rows already here),
+     * each batch is checked, then probed, then inserted, until a batch finds none in its range.
      */
-    Uni<Void> restoreRequests(List<RequestRow> batch, ReferenceResolver refs, RequestIds ids, InFlight inFlight,
-            RequestBatches batches, RestoreReport report) {
+    Uni<Void> restoreRequests(List<RequestRow> batch, ReferenceResolver refs, RequestIds ids, RequestBatches batches,
+            RestoreReport report) {
         String kind = BackupFormat.USAGE_REQUESTS;
-        return refs.prepare(batch)
-                // An old id of the batch in flight: its mapping is needed to see this one is the same request.
-                .chain(() -> batch.stream().anyMatch(r -> batches.sending.contains(r.id)) ? inFlight.settled()
-                        : Uni.createFrom().voidItem())
-                .chain(() -> {
-                    List<RequestRow> requests = new ArrayList<>(batch.size());
-                    for (RequestRow request : batch) {
-                        if (!resolve(request, refs, report)) {
-                            report.skipped(kind);
-                        } else if (ids.get(request.id) != null) {
-                            // Already mapped: a newer file of the chain brought it first (RestoreService reads
-                            // chains newest first), perhaps with another status.
-                            report.kind(kind).skipped++;
-                        } else {
-                            requests.add(request);
-                        }
-                    }
-                    batches.sending = new HashSet<>();
-                    if (requests.isEmpty()) {
-                        return Uni.createFrom().voidItem();
-                    }
-                    requests.forEach(request -> batches.sending.add(request.id));
-                    // The batch's first and last time.
-                    OffsetDateTime[] range = {requests.get(0).createdAt, requests.get(0).createdAt};
-                    for (RequestRow request : requests) {
-                        range[0] = request.createdAt.isBefore(range[0]) ? request.createdAt : range[0];
-                        range[1] = request.createdAt.isAfter(range[1]) ? request.createdAt : range[1];
-                    }
-                    if (batches.probing) {
-                        return inFlight.settled().chain(() -> checkedThenInserted(requests, range, ids, batches, report));
-                    }
-                    Object[] arrays = arrays(requests, INSERT_COLUMNS);
-                    Object[] parameters = new Object[arrays.length + 2];
-                    System.arraycopy(range, 0, parameters, 0, 2);
-                    System.arraycopy(arrays, 0, parameters, 2, arrays.length);
-                    return inFlight.send(select(UsageRestoreStatements.INSERT_IF_NONE_IN_RANGE_SQL, parameters), rows -> {
-                        Object[] row = rows.next();
-                        if (!(Boolean) row[0]) {
-                            // A request here in its range (or a batch before this one's found one): from now on,
-                            // check each batch first.
-                            batches.probing = true;
-                            return checkedThenInserted(requests, range, ids, batches, report);
-                        }
-                        return inserted(requests, requests, (Long[]) row[1], ids, report);
-                    });
-                });
+        return refs.prepare(batch).chain(() -> {
+            List<RequestRow> requests = new ArrayList<>(batch.size());
+            for (RequestRow request : batch) {
+                if (!resolve(request, refs, report)) {
+                    report.skipped(kind);
+                } else if (ids.get(request.id) != null) {
+                    // Already mapped: a newer file of the chain brought it first (RestoreService reads
+                    // chains newest first), perhaps with another status.
+                    report.kind(kind).skipped++;
+                } else {
+                    requests.add(request);
+                }
+            }
+            if (requests.isEmpty()) {
+                return Uni.createFrom().voidItem();
+            }
+            // The batch's first and last time.
+            OffsetDateTime[] range = {requests.get(0).createdAt, requests.get(0).createdAt};
+            for (RequestRow request : requests) {
+                range[0] = request.createdAt.isBefore(range[0]) ? request.createdAt : range[0];
+                range[1] = request.createdAt.isAfter(range[1]) ? request.createdAt : range[1];
+            }
+            if (batches.probing) {
+                return checkedThenInserted(requests, range, ids, batches, report);
+            }
+            Object[] arrays = arrays(requests, INSERT_COLUMNS);
+            Object[] parameters = new Object[arrays.length + 2];
+            System.arraycopy(range, 0, parameters, 0, 2);
+            System.arraycopy(arrays, 0, parameters, 2, arrays.length);
+            return select(UsageRestoreStatements.INSERT_IF_NONE_IN_RANGE_SQL, parameters).chain(rows -> {
+                Object[] row = rows.next();
+                if (!(Boolean) row[0]) {
+                    batches.probing = true; // a request here in its range: inserted nothing
+                    return checkedThenInserted(requests, range, ids, batches, report);
+                }
+                return inserted(requests, requests, (Long[]) row[1], ids, report);
+            });
+        });
     }
 
     /** Which requests of the batch are here already (probed only when any is in its time range), then the others inserted. */
@@ -320,13 +310,8 @@ class UsageRestore {
         return true;
     }
 
-    /**
-     * Inserts the batch's logs whose request was restored or found and has no log yet; one per request.
-     * Returns once the insert is sent (and the batch before is done), its answer counted later by
-     * {@code inFlight}; a batch with logs whose project is missing is written, then checked for warnings,
-     * before the next one.
-     */
-    Uni<Void> restoreLogs(List<LogRow> batch, ReferenceResolver refs, RequestIds ids, InFlight inFlight, RestoreReport report) {
+    /** Inserts the batch's logs whose request was restored or found and has no log yet; one per request. */
+    Uni<Void> restoreLogs(List<LogRow> batch, ReferenceResolver refs, RequestIds ids, RestoreReport report) {
         String kind = BackupFormat.USAGE_LOGS;
         return refs.prepare(batch).chain(() -> {
             List<LogRow> logs = new ArrayList<>(batch.size());
@@ -340,21 +325,15 @@ class UsageRestore {
                 }
             }
             return logsToWrite(logs, ids).chain(write -> {
-                write.forEach(log -> ids.logged(log.requestHere));
-                Uni<Integer> insert = write.isEmpty() ? Uni.createFrom().item(0)
-                        : update(UsageRestoreStatements.LOGS_SQL, arrays(write, LOGS_COLUMNS));
-                Function<Integer, Uni<Void>> counted = count -> {
-                    report.kind(kind).created += count;
-                    report.kind(kind).skipped += batch.size() - count;
-                    return Uni.createFrom().voidItem();
-                };
-                if (withoutProject.isEmpty()) {
-                    return inFlight.send(insert, counted);
+                if (write.isEmpty()) {
+                    return Uni.createFrom().item(0);
                 }
-                // Whether their requests have a log must be asked once this batch's are written, and no later one's.
-                return inFlight.settled().chain(() -> insert).chain(count -> warnMissingProjects(withoutProject, ids, report)
-                        .chain(() -> counted.apply(count)));
-            });
+                write.forEach(log -> ids.logged(log.requestHere));
+                return update(UsageRestoreStatements.LOGS_SQL, arrays(write, LOGS_COLUMNS));
+            }).chain(count -> warnMissingProjects(withoutProject, ids, report).invoke(() -> {
+                report.kind(kind).created += count;
+                report.kind(kind).skipped += batch.size() - count;
+            }));
         });
     }
 

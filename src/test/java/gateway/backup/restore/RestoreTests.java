@@ -385,9 +385,9 @@ class RestoreTests {
 
     @Test
     void shouldInsertOnlyTheMissingRequestsWhenBatchesHereAndMissingAlternate() throws Exception {
-        // Batches of a few requests (the tests' 2 KiB). A batch is sent before the one before is answered
-        // while none finds requests here in its time range; runs of missing and present requests make one
-        // find some with the next already sent, and make the restore return to sending straight away.
+        // Batches of a few requests (the tests' 2 KiB). A batch goes straight to the insert while none found
+        // requests here in its time range: runs of missing and present requests make one find some, the
+        // ones after it checked first, and the restore return to inserting straight away.
         byte[] body = JSON.writeValueAsBytes(fixtureWithLoggedRequests(500));
         restoreOk(body, SKIP_ALL);
         String restored = everything();
@@ -411,7 +411,7 @@ class RestoreTests {
     }
 
     @Test
-    void shouldRollBackWhenPostgreSqlRefusesABatchWithTheNextOneAlreadySent() throws Exception {
+    void shouldRollBackEverythingWhenPostgreSqlRefusesABatch() throws Exception {
         ObjectNode file = fixtureWithLoggedRequests(500);
         ((ObjectNode) file.get("usage_requests").get(3 + 260)).put("external_id", "refused");
         ((ObjectNode) file.get("usage_logs").get(3 + 400)).put("prompt_tokens", -7);
