@@ -111,29 +111,14 @@ public final class UsageRestoreStatements {
     public static final List<Column> INSERT_PARAMETERS = all(REQUEST_KEY_COLUMNS, REQUEST_COLUMNS);
 
     /** Inserts requests (none of them here), ids from the sequence in file order; answers those ids (one bigint array). */
-    public static final String INSERT_SQL = insertRequests(false);
-
-    /**
-     * As {@link #INSERT_SQL}, with the batch's first and last time as $1 and $2 before its arrays, when no
-     * request here falls in that range; else inserts nothing. Answers whether it inserted (boolean), then
-     * the ids: the check {@link #ANY_IN_RANGE_SQL} makes, without a round trip of its own.
-     */
-    public static final String INSERT_IF_NONE_IN_RANGE_SQL = insertRequests(true);
-
-    private static String insertRequests(boolean ifNoneInRange) {
-        return "/* restore usage requests */ with "
-                // The sequence's name once per statement: as an expression of each row it took a tenth of PostgreSQL's time.
-                + "s as materialized (select pg_get_serial_sequence('requests', 'id')::regclass as seq), "
-                + (ifNoneInRange ? "g as materialized (select not exists "
-                        + "(select 1 from requests r where r.created_at between $1 and $2) as none), " : "")
-                + "fresh as materialized (select nextval((select seq from s)) as new_id, f.* from "
-                + unnest(ifNoneInRange ? 3 : 1, INSERT_PARAMETERS) + " f" + (ifNoneInRange ? " where (select none from g)" : "")
-                + " order by f.ord), "
-                + "inserted as (insert into requests (id, " + names(REQUEST_COLUMNS, "") + ") select new_id, "
-                + names(REQUEST_COLUMNS, "fresh.") + " from fresh) "
-                + "select " + (ifNoneInRange ? "(select none from g), " : "")
-                + "coalesce(array_agg(new_id order by ord), '{}') from fresh";
-    }
+    public static final String INSERT_SQL = "/* restore usage requests */ with "
+            // The sequence's name once per statement: as an expression of each row it took a tenth of PostgreSQL's time.
+            + "s as materialized (select pg_get_serial_sequence('requests', 'id')::regclass as seq), "
+            + "fresh as materialized (select nextval((select seq from s)) as new_id, f.* from "
+            + unnest(1, INSERT_PARAMETERS) + " f order by f.ord), "
+            + "inserted as (insert into requests (id, " + names(REQUEST_COLUMNS, "") + ") select new_id, "
+            + names(REQUEST_COLUMNS, "fresh.") + " from fresh) "
+            + "select coalesce(array_agg(new_id order by ord), '{}') from fresh";
 
     /** Maps old request ids $1 → ids here $2 (bigint arrays) in the table; an old id mapped stays as it is. */
     public static final String MAP_SQL = "insert into restore_request_ids (old_id, new_id) "

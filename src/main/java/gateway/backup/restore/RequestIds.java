@@ -1,6 +1,5 @@
 package gateway.backup.restore;
 
-import java.util.BitSet;
 import java.util.Map;
 import java.util.TreeMap;
 
@@ -9,10 +8,8 @@ import java.util.TreeMap;
  * old ids mapped to consecutive ids here (a restore of an exported table is a few runs), at most
  * {@code maxRuns} of them: past that every new mapping goes to the transaction's temporary table
  * instead (domain.UsageRestoreStatements), so memory stays bounded whatever the file. The first
- * mapping of an old id stands. Also remembers which requests this restore inserted it has given a
- * usage log, one bit per id here from the first it inserted on (at most {@link #LOGGED_BITS} ids, 8 MiB):
- * a log of such a request is written or skipped without asking PostgreSQL, however out of order the
- * file's logs come.
+ * mapping of an old id stands. Also remembers the highest id here given a usage log by this restore:
+ * a request this restore inserted above it has no log yet.
  */
 final class RequestIds {
 
@@ -34,11 +31,7 @@ final class RequestIds {
     private final TreeMap<Long, Run> runs = new TreeMap<>();
     private final int maxRuns;
     private boolean full;
-    /** Ids here given a log by this restore, as bits from {@code firstInserted} on. */
-    private final BitSet logged = new BitSet();
-    private long firstInserted = -1;
-
-    static final int LOGGED_BITS = 1 << 26;
+    private long logged = Long.MIN_VALUE;
 
     RequestIds(int maxRuns) {
         this.maxRuns = maxRuns;
@@ -65,9 +58,6 @@ final class RequestIds {
         if (run(oldId) != null) {
             return true;
         }
-        if (inserted && firstInserted < 0) {
-            firstInserted = newId;
-        }
         if (full) {
             return false;
         }
@@ -87,23 +77,15 @@ final class RequestIds {
     }
 
     /**
-     * Whether the request {@code oldId} (mapped in memory to {@code newId}) has a usage log here: false
-     * or true when this restore inserted it (and gave it one, or not yet); null when that is not known
-     * here (found here, or past the bits kept): ask PostgreSQL.
+     * Whether the request {@code oldId} (mapped in memory to {@code newId}) may already have a usage log:
+     * found here, or given one by this restore (ids up to the highest so given).
      */
-    Boolean hasLog(Long oldId, long newId) {
-        long bit = newId - firstInserted;
-        if (!run(oldId).inserted || firstInserted < 0 || bit < 0 || bit >= LOGGED_BITS) {
-            return null;
-        }
-        return logged.get((int) bit);
+    boolean mayHaveLog(Long oldId, long newId) {
+        return !run(oldId).inserted || newId <= logged;
     }
 
     /** A usage log was written for the request {@code newId} here. */
     void logged(long newId) {
-        long bit = newId - firstInserted;
-        if (firstInserted >= 0 && bit >= 0 && bit < LOGGED_BITS) {
-            logged.set((int) bit);
-        }
+        logged = Math.max(logged, newId);
     }
 }

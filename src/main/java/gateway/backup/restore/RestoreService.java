@@ -183,11 +183,10 @@ public class RestoreService {
         RequestIds ids = new RequestIds(requestIdRuns);
         List<Index> newestFirst = new ArrayList<>(indexes);
         Collections.reverse(newestFirst);
-        UsageRestore.RequestBatches requestBatches = new UsageRestore.RequestBatches();
         Uni<Void> chain = usage.begin();
         for (Index index : newestFirst) {
             chain = chain.chain(() -> restoreUsageSection(context, progress, index, BackupFormat.USAGE_REQUESTS,
-                    UsageReader::requests, batch -> usage.restoreRequests(batch, refs, ids, requestBatches, report)));
+                    UsageReader::requests, batch -> usage.restoreRequests(batch, refs, ids, report)));
         }
         for (Index index : newestFirst) {
             chain = chain.chain(() -> restoreUsageSection(context, progress, index, BackupFormat.USAGE_LOGS,

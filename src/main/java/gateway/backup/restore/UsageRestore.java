@@ -126,12 +126,6 @@ class UsageRestore {
 
     private static final List<Column<LogRow>> LOGS_COLUMNS = columns(UsageRestoreStatements.LOGS_PARAMETERS, LOG_VALUES);
 
-    /** What the request batches of one restore have told the next ones. */
-    static final class RequestBatches {
-        /** A batch found requests here in its time range: check each batch before inserting it, until one finds none. */
-        private boolean probing;
-    }
-
     /** The batch as one typed array per column. */
     private static <R> Object[] arrays(List<R> rows, List<Column<R>> columns) {
         Object[] arrays = new Object[columns.size()];
@@ -158,15 +152,7 @@ class UsageRestore {
         return Panache.getSession().chain(UsageRestoreStatements::begin);
     }
 
-    /**
-     * Restores a batch of requests. While the batches before found no request here in their time range,
-     * the batch goes straight to the insert that checks that itself
-     * ({@link UsageRestoreStatements#INSERT_IF_NONE_IN_RANGE_SQL}): one statement, where checking first
-     * took a round trip of its own per batch. Once one found some (restoring onto rows already here),
-     * each batch is checked, then probed, then inserted, until a batch finds none in its range.
-     */
-    Uni<Void> restoreRequests(List<RequestRow> batch, ReferenceResolver refs, RequestIds ids, RequestBatches batches,
-            RestoreReport report) {
+    Uni<Void> restoreRequests(List<RequestRow> batch, ReferenceResolver refs, RequestIds ids, RestoreReport report) {
         String kind = BackupFormat.USAGE_REQUESTS;
         return refs.prepare(batch).chain(() -> {
             List<RequestRow> requests = new ArrayList<>(batch.size());
@@ -190,63 +176,35 @@ class UsageRestore {
                 range[0] = request.createdAt.isBefore(range[0]) ? request.createdAt : range[0];
                 range[1] = request.createdAt.isAfter(range[1]) ? request.createdAt : range[1];
             }
-            if (batches.probing) {
-                return checkedThenInserted(requests, range, ids, batches, report);
-            }
-            Object[] arrays = arrays(requests, INSERT_COLUMNS);
-            Object[] parameters = new Object[arrays.length + 2];
-            System.arraycopy(range, 0, parameters, 0, 2);
-            System.arraycopy(arrays, 0, parameters, 2, arrays.length);
-            return select(UsageRestoreStatements.INSERT_IF_NONE_IN_RANGE_SQL, parameters).chain(rows -> {
-                Object[] row = rows.next();
-                if (!(Boolean) row[0]) {
-                    batches.probing = true; // a request here in its range: inserted nothing
-                    return checkedThenInserted(requests, range, ids, batches, report);
-                }
-                return inserted(requests, requests, (Long[]) row[1], ids, report);
-            });
-        });
-    }
-
-    /** Which requests of the batch are here already (probed only when any is in its time range), then the others inserted. */
-    private static Uni<Void> checkedThenInserted(List<RequestRow> requests, OffsetDateTime[] range, RequestIds ids,
-            RequestBatches batches, RestoreReport report) {
-        return select(UsageRestoreStatements.ANY_IN_RANGE_SQL, new Object[] {range[0], range[1]})
-                .chain(found -> {
-                    batches.probing = (Boolean) found.next()[0];
-                    return batches.probing ? probe(requests, range, ids) : Uni.createFrom().item(requests);
-                })
-                .chain(fresh -> fresh.isEmpty() ? inserted(requests, fresh, new Long[0], ids, report)
-                        : select(UsageRestoreStatements.INSERT_SQL, arrays(fresh, INSERT_COLUMNS))
-                                .chain(rows -> inserted(requests, fresh, (Long[]) rows.next()[0], ids, report)));
-    }
-
-    /** The batch's {@code fresh} requests were inserted with ids {@code here}: mapped, counted, their warnings given. */
-    private static Uni<Void> inserted(List<RequestRow> requests, List<RequestRow> fresh, Long[] here, RequestIds ids,
-            RestoreReport report) {
-        List<Long> spilled = new ArrayList<>();
-        map(fresh, here, true, ids, spilled);
-        // The requests found here were mapped by the probe; only the mappings memory could not hold are left.
-        return mapInTable(spilled).invoke(() -> {
-            String kind = BackupFormat.USAGE_REQUESTS;
-            report.kind(kind).created += fresh.size();
-            report.kind(kind).skipped += requests.size() - fresh.size();
-            // Warnings of the requests inserted, in file order.
-            for (RequestRow request : fresh) {
-                if (request.warnings != null) {
-                    request.warnings.forEach(report::warn);
-                }
-            }
+            List<Long> spilled = new ArrayList<>();
+            return select(UsageRestoreStatements.ANY_IN_RANGE_SQL, new Object[] {range[0], range[1]})
+                    .chain(found -> (Boolean) found.next()[0] ? probe(requests, range, ids, spilled)
+                            : Uni.createFrom().item(requests))
+                    .chain(fresh -> (fresh.isEmpty() ? Uni.createFrom().voidItem()
+                            : select(UsageRestoreStatements.INSERT_SQL, arrays(fresh, INSERT_COLUMNS))
+                                    .invoke(rows -> map(fresh, (Long[]) rows.next()[0], true, ids, spilled)).replaceWithVoid())
+                            .chain(() -> mapInTable(spilled))
+                            .invoke(() -> {
+                                report.kind(kind).created += fresh.size();
+                                report.kind(kind).skipped += requests.size() - fresh.size();
+                                // Warnings of the requests inserted, in file order.
+                                for (RequestRow request : fresh) {
+                                    if (request.warnings != null) {
+                                        request.warnings.forEach(report::warn);
+                                    }
+                                }
+                            }));
         });
     }
 
     /** The requests of the batch not found here, in file order; those found are mapped to theirs. */
-    private static Uni<List<RequestRow>> probe(List<RequestRow> requests, OffsetDateTime[] range, RequestIds ids) {
+    private static Uni<List<RequestRow>> probe(List<RequestRow> requests, OffsetDateTime[] range, RequestIds ids,
+            List<Long> spilled) {
         Object[] arrays = arrays(requests, PROBE_COLUMNS);
         Object[] parameters = new Object[arrays.length + 2];
         System.arraycopy(range, 0, parameters, 0, 2);
         System.arraycopy(arrays, 0, parameters, 2, arrays.length);
-        return select(UsageRestoreStatements.PROBE_SQL, parameters).chain(rows -> {
+        return select(UsageRestoreStatements.PROBE_SQL, parameters).map(rows -> {
             Long[] matches = (Long[]) rows.next()[0];
             List<RequestRow> fresh = new ArrayList<>();
             List<RequestRow> found = new ArrayList<>();
@@ -259,9 +217,8 @@ class UsageRestore {
                     foundIds.add(matches[i]);
                 }
             }
-            List<Long> spilled = new ArrayList<>();
             map(found, foundIds.toArray(Long[]::new), false, ids, spilled);
-            return mapInTable(spilled).replaceWith(fresh);
+            return fresh;
         });
     }
 
@@ -324,13 +281,8 @@ class UsageRestore {
                     logs.add(log);
                 }
             }
-            return logsToWrite(logs, ids).chain(write -> {
-                if (write.isEmpty()) {
-                    return Uni.createFrom().item(0);
-                }
-                write.forEach(log -> ids.logged(log.requestHere));
-                return update(UsageRestoreStatements.LOGS_SQL, arrays(write, LOGS_COLUMNS));
-            }).chain(count -> warnMissingProjects(withoutProject, ids, report).invoke(() -> {
+            Uni<Integer> inserted = logs.isEmpty() ? Uni.createFrom().item(0) : insertLogs(logs, ids);
+            return inserted.chain(count -> warnMissingProjects(withoutProject, ids, report).invoke(() -> {
                 report.kind(kind).created += count;
                 report.kind(kind).skipped += batch.size() - count;
             }));
@@ -338,11 +290,11 @@ class UsageRestore {
     }
 
     /**
-     * The first log of each request restored or found here that has none, in file order: straight away
-     * for a request this restore inserted (it knows which it gave one); for the others, asks first which
-     * have none, with their places and request ids only.
+     * Inserts the first log of each request restored or found here that has none: straight away for a
+     * request this restore inserted and gave no log yet; for the others, asks first which have none,
+     * with their places and request ids only.
      */
-    private static Uni<List<LogRow>> logsToWrite(List<LogRow> logs, RequestIds ids) {
+    private static Uni<Integer> insertLogs(List<LogRow> logs, RequestIds ids) {
         List<LogRow> direct = new ArrayList<>(logs.size());
         List<LogRow> ask = new ArrayList<>();
         Set<Long> batchHas = new HashSet<>(); // ids here this batch already gives a log
@@ -353,33 +305,33 @@ class UsageRestore {
                     ask.add(log); // looked up in the table
                 }
             } else if (batchHas.add(log.requestHere)) {
-                Boolean hasLog = ids.hasLog(log.requestId, log.requestHere);
-                if (hasLog == null) {
-                    ask.add(log);
-                } else if (!hasLog) {
-                    direct.add(log);
-                }
+                (ids.mayHaveLog(log.requestId, log.requestHere) ? ask : direct).add(log);
             }
         }
-        if (ask.isEmpty()) {
-            return Uni.createFrom().item(direct);
-        }
-        return select(UsageRestoreStatements.LOG_TARGETS_SQL, arrays(ask, LOG_TARGETS_COLUMNS)).map(rows -> {
-            Object[] row = rows.next();
-            Integer[] places = (Integer[]) row[0];
-            Long[] here = (Long[]) row[1];
-            List<LogRow> answered = new ArrayList<>(places.length);
-            int next = 0;
-            for (LogRow log : ask) { // both in file order
-                if (next < places.length && places[next] == log.index) {
-                    if (log.requestHere != null || batchHas.add(here[next])) {
-                        log.requestHere = here[next];
-                        answered.add(log);
+        Uni<List<LogRow>> targets = ask.isEmpty() ? Uni.createFrom().item(direct)
+                : select(UsageRestoreStatements.LOG_TARGETS_SQL, arrays(ask, LOG_TARGETS_COLUMNS)).map(rows -> {
+                    Object[] row = rows.next();
+                    Integer[] places = (Integer[]) row[0];
+                    Long[] here = (Long[]) row[1];
+                    List<LogRow> answered = new ArrayList<>(places.length);
+                    int next = 0;
+                    for (LogRow log : ask) { // both in file order
+                        if (next < places.length && places[next] == log.index) {
+                            if (log.requestHere != null || batchHas.add(here[next])) {
+                                log.requestHere = here[next];
+                                answered.add(log);
+                            }
+                            next++;
+                        }
                     }
-                    next++;
-                }
+                    return inFileOrder(direct, answered);
+                });
+        return targets.chain(write -> {
+            if (write.isEmpty()) {
+                return Uni.createFrom().item(0);
             }
-            return inFileOrder(direct, answered);
+            write.forEach(log -> ids.logged(log.requestHere));
+            return update(UsageRestoreStatements.LOGS_SQL, arrays(write, LOGS_COLUMNS));
         });
     }
 

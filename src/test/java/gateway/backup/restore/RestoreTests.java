@@ -385,9 +385,8 @@ class RestoreTests {
 
     @Test
     void shouldInsertOnlyTheMissingRequestsWhenBatchesHereAndMissingAlternate() throws Exception {
-        // Batches of a few requests (the tests' 2 KiB). A batch goes straight to the insert while none found
-        // requests here in its time range: runs of missing and present requests make one find some, the
-        // ones after it checked first, and the restore return to inserting straight away.
+        // Batches of a few requests (the tests' 2 KiB): runs of missing and present requests make some batches
+        // find none here in their time range (inserted straight away), some all, some a part (probed).
         byte[] body = JSON.writeValueAsBytes(fixtureWithLoggedRequests(500));
         restoreOk(body, SKIP_ALL);
         String restored = everything();
@@ -407,7 +406,7 @@ class RestoreTests {
         assertEquals(List.of("0"), db.column("select count(*) from (select request_id from usage_logs group by 1 having count(*) > 1) t"));
         assertEquals(db.column("select external_id from requests where id > " + highest + " order by created_at"),
                 db.column("select external_id from requests where id > " + highest + " order by id"),
-                "ids given in file order, also to batches inserted after one was found here");
+                "ids given in file order, also to batches inserted after one was probed");
     }
 
     @Test
