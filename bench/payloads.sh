@@ -38,7 +38,7 @@ import_base=$(bench_seconds psql_as "$copy_db" -c "\\copy requests from '$work/r
 
 fresh_db "$target_db"
 bench_start "$target_db"
-import_s=$(bench_seconds curl -fsS -H "Authorization: Bearer $(bench_token)" --data-binary "@$work/backup.json" \
+import_s=$(bench_seconds curl -fsS -H "Authorization: Bearer $(bench_token)" -X POST -T "$work/backup.json" \
   "localhost:$bench_port/api/backups/import?$params&channelConflictStrategy=skip&modelConflictStrategy=skip&modelPriceConflictStrategy=skip&apiKeyConflictStrategy=skip")
 import_rss=$(bench_peak_rss_mb)
 bench_stop

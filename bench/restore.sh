@@ -4,8 +4,9 @@
 # Seeds BENCH_DB (default gateway_backup_bench; destructive) unless it already holds N
 # requests and N logs, exports it (usage stats and API keys, no request logs), then BENCH_RUNS
 # times (default 2) starts the service at -Xmx256m against BENCH_RESTORE_DB and restores that
-# file through POST /api/backups/import: into empty usage tables right after the start (cold),
-# into emptied tables again (warm), and a third time onto the same rows (all duplicates).
+# file through POST /api/backups/import, streamed (curl -T, as psql streams its CSV): into empty
+# usage tables right after the start (cold), into emptied tables again (warm), and a third time
+# onto the same rows (all duplicates).
 # Baseline, after each run: psql \copy ... from CSV of the same columns the restore writes
 # (no request bodies: the restore writes {} as the file has none) into an empty schema with
 # the same indexes (BENCH_COPY_DB). Figures are medians of the runs; the service's and PostgreSQL's
@@ -54,7 +55,7 @@ pg_ticks() {
 timed_restore() {
   local j0 p0 s
   j0=$(ticks "$bench_pid") p0=$(pg_ticks)
-  s=$(bench_seconds curl -fsS -H "Authorization: Bearer $token" --data-binary "@$work/backup.json" "$import")
+  s=$(bench_seconds curl -fsS -H "Authorization: Bearer $token" -X POST -T "$work/backup.json" "$import")
   eval "$1_cpu+=(\"$(echo "($(ticks "$bench_pid") - $j0) / 100" | bc -l | xargs printf '%.1f')/$(echo "($(pg_ticks) - $p0) / 100" | bc -l | xargs printf '%.1f')\")"
   eval "$1+=($s)"
 }

@@ -83,6 +83,7 @@ public class ImportRoute {
             return;
         }
         request.pause();
+        Requests.continueIfExpected(ctx);
         Job job = jobs.start(JobKind.IMPORT);
         job.phase("receiving the file");
         ctx.response().putHeader(ExportRoute.JOB_ID_HEADER, job.id());

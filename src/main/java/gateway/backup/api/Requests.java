@@ -2,6 +2,7 @@ package gateway.backup.api;
 
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServerRequest;
+import io.vertx.ext.web.RoutingContext;
 
 /** Small checks on request headers shared by the routes that take a body. */
 final class Requests {
@@ -30,5 +31,17 @@ final class Requests {
         }
         int semicolon = type.indexOf(';');
         return (semicolon < 0 ? type : type.substring(0, semicolon)).trim().toLowerCase(java.util.Locale.ROOT);
+    }
+
+    /**
+     * Tells a client that sent {@code Expect: 100-continue} to send its body. curl sends it for uploads
+     * over 1 MiB and, unanswered, waits a second before sending anyway. Called once the checks that
+     * may refuse the upload (owner, size, spool room) have passed, so a refused body is never sent.
+     */
+    static void continueIfExpected(RoutingContext ctx) {
+        String expect = ctx.request().getHeader(HttpHeaders.EXPECT);
+        if (expect != null && expect.equalsIgnoreCase("100-continue")) {
+            ctx.response().writeContinue();
+        }
     }
 }

@@ -41,6 +41,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
 import java.util.zip.GZIPOutputStream;
@@ -241,6 +242,57 @@ class HostileInputTests {
         // The space is given back: a normal restore still works.
         asOwner().body(fixture()).post(IMPORT)
                 .then().statusCode(200);
+    }
+
+    /**
+     * The status line the service answers to upload headers that carry {@code Expect: 100-continue} (curl
+     * sends it for bodies over 1 MiB, then waits a second for the answer) before any body byte is sent.
+     */
+    private String answerToExpectContinue(String path, String token, String contentType, long length) throws Exception {
+        try (Socket socket = new Socket(base.getHost(), base.getPort())) {
+            socket.setSoTimeout(10_000);
+            socket.getOutputStream().write(("POST " + path + " HTTP/1.1\r\nHost: localhost\r\nAuthorization: Bearer " + token
+                    + "\r\nContent-Type: " + contentType + "\r\nContent-Length: " + length
+                    + "\r\nExpect: 100-continue\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+            socket.getOutputStream().flush();
+            java.io.BufferedReader in = new java.io.BufferedReader(new java.io.InputStreamReader(socket.getInputStream(),
+                    StandardCharsets.US_ASCII));
+            try {
+                return in.readLine();
+            } catch (SocketTimeoutException e) {
+                return "no answer in 10 s";
+            }
+        }
+    }
+
+    @Test
+    void shouldAskForTheBodyOnlyOnceTheUploadIsTaken() throws Exception {
+        String multipart = "multipart/form-data; boundary=xyz";
+        for (String path : List.of(IMPORT, "/admin/graphql")) {
+            String type = path.equals(IMPORT) ? "application/json" : multipart;
+            assertEquals("HTTP/1.1 100 Continue", answerToExpectContinue(path, TestTokens.owner(), type, 100_000), path);
+            assertTrue(answerToExpectContinue(path, TestTokens.member(), type, 100_000).startsWith("HTTP/1.1 403"), path);
+            assertTrue(answerToExpectContinue(path, TestTokens.owner(), type, 1_000_000).startsWith("HTTP/1.1 413"), path);
+        }
+        waitFor(() -> spooledFiles() == 0, "the uploads that never came left nothing");
+        // And the upload told to go on is restored.
+        byte[] body = fixture();
+        try (Socket socket = new Socket(base.getHost(), base.getPort())) {
+            socket.setSoTimeout(30_000);
+            OutputStream out = socket.getOutputStream();
+            out.write(("POST " + IMPORT + " HTTP/1.1\r\nHost: localhost\r\nAuthorization: Bearer " + TestTokens.owner()
+                    + "\r\nContent-Length: " + body.length + "\r\nExpect: 100-continue\r\nConnection: close\r\n\r\n")
+                    .getBytes(StandardCharsets.US_ASCII));
+            out.flush();
+            java.io.InputStream in = socket.getInputStream();
+            byte[] interim = new byte["HTTP/1.1 100 Continue\r\n\r\n".length()];
+            assertEquals("HTTP/1.1 100 Continue\r\n\r\n", new String(in.readNBytes(interim.length), StandardCharsets.US_ASCII));
+            out.write(body);
+            out.flush();
+            String answer = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+            assertTrue(answer.startsWith("HTTP/1.1 200"), answer);
+        }
+        assertTrue(db.count("channels") > 0);
     }
 
     @Test
