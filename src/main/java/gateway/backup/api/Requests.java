@@ -35,8 +35,8 @@ final class Requests {
 
     /**
      * Tells a client that sent {@code Expect: 100-continue} to send its body. curl sends it for uploads
-     * over 1 MiB and, unanswered, waits a second before sending anyway. Called once the checks that
-     * may refuse the upload (owner, size, spool room) have passed, so a refused body is never sent.
+     * over 1 MiB and, unanswered, waits a second before sending anyway. Called once the checks made
+     * before any body byte (owner, declared size) have passed, so a body refused by them is never sent.
      */
     static void continueIfExpected(RoutingContext ctx) {
         String expect = ctx.request().getHeader(HttpHeaders.EXPECT);

@@ -57,6 +57,7 @@ import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.zip.CRC32C;
+import java.util.zip.CheckedInputStream;
 
 /**
  * One auto-backup run: the backup (full or incremental, age-encrypted when recipients are set)
@@ -322,12 +323,9 @@ public class AutoBackupRunner {
             return completed.verification();
         }
         CRC32C crc = new CRC32C();
-        long size = 0;
-        try (InputStream in = storage.open(name)) {
-            byte[] chunk = new byte[256 * 1024];
-            for (int n; (n = in.read(chunk)) > 0; size += n) {
-                crc.update(chunk, 0, n);
-            }
+        long size;
+        try (InputStream in = new CheckedInputStream(storage.open(name), crc)) {
+            size = in.transferTo(OutputStream.nullOutputStream());
         }
         if (size != summary.bytes() || crc.getValue() != summary.crc32c()) {
             throw new StorageException("The backup " + name + " read back from " + storage.describe() + " differs from what "

@@ -244,16 +244,18 @@ class HostileInputTests {
                 .then().statusCode(200);
     }
 
-    /**
-     * The status line the service answers to upload headers that carry {@code Expect: 100-continue} (curl
-     * sends it for bodies over 1 MiB, then waits a second for the answer) before any body byte is sent.
-     */
+    /** Upload headers that carry {@code Expect: 100-continue}: curl sends it for bodies over 1 MiB, then waits a second. */
+    private static byte[] expectContinueHeaders(String path, String token, String contentType, long length) {
+        return ("POST " + path + " HTTP/1.1\r\nHost: localhost\r\nAuthorization: Bearer " + token + "\r\nContent-Type: "
+                + contentType + "\r\nContent-Length: " + length + "\r\nExpect: 100-continue\r\nConnection: close\r\n\r\n")
+                .getBytes(StandardCharsets.US_ASCII);
+    }
+
+    /** The status line the service answers to those headers, before any body byte is sent. */
     private String answerToExpectContinue(String path, String token, String contentType, long length) throws Exception {
         try (Socket socket = new Socket(base.getHost(), base.getPort())) {
             socket.setSoTimeout(10_000);
-            socket.getOutputStream().write(("POST " + path + " HTTP/1.1\r\nHost: localhost\r\nAuthorization: Bearer " + token
-                    + "\r\nContent-Type: " + contentType + "\r\nContent-Length: " + length
-                    + "\r\nExpect: 100-continue\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+            socket.getOutputStream().write(expectContinueHeaders(path, token, contentType, length));
             socket.getOutputStream().flush();
             java.io.BufferedReader in = new java.io.BufferedReader(new java.io.InputStreamReader(socket.getInputStream(),
                     StandardCharsets.US_ASCII));
@@ -280,9 +282,7 @@ class HostileInputTests {
         try (Socket socket = new Socket(base.getHost(), base.getPort())) {
             socket.setSoTimeout(30_000);
             OutputStream out = socket.getOutputStream();
-            out.write(("POST " + IMPORT + " HTTP/1.1\r\nHost: localhost\r\nAuthorization: Bearer " + TestTokens.owner()
-                    + "\r\nContent-Length: " + body.length + "\r\nExpect: 100-continue\r\nConnection: close\r\n\r\n")
-                    .getBytes(StandardCharsets.US_ASCII));
+            out.write(expectContinueHeaders(IMPORT, TestTokens.owner(), "application/json", body.length));
             out.flush();
             java.io.InputStream in = socket.getInputStream();
             byte[] interim = new byte["HTTP/1.1 100 Continue\r\n\r\n".length()];
